@@ -1,0 +1,7 @@
+namespace HighPerf.Xmpp.Storage.Tests;
+
+public class ProjectBuildsTests
+{
+    [Fact]
+    public void Assembly_loads() => Assert.NotNull(typeof(ProjectBuildsTests).Assembly);
+}

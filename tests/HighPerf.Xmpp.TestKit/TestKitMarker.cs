@@ -1,0 +1,3 @@
+namespace HighPerf.Xmpp.TestKit;
+
+internal static class TestKitMarker;
