@@ -13,4 +13,12 @@ public sealed record XmlStreamLimits
 
     /// <summary>Most attributes (namespace declarations included) on one element.</summary>
     public int MaxAttributes { get; init; } = 64;
+
+    /// <summary>Largest stream header start tag (&lt;stream:stream ...&gt;) in bytes; also bounds the kept
+    /// stream-level namespace information.</summary>
+    public int MaxStreamHeaderBytes { get; init; } = 4096;
+
+    /// <summary>Longest element or attribute name (prefix included) in bytes. A name is rescanned from its
+    /// first byte when a chunk ends inside it, so this bounds that work too.</summary>
+    public int MaxNameBytes { get; init; } = 256;
 }

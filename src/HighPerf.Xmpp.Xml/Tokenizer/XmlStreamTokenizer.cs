@@ -3,15 +3,27 @@ namespace HighPerf.Xmpp.Xml.Tokenizer;
 /// <summary>
 /// Incremental tokenizer for one XMPP stream. Not thread-safe: one per connection.
 /// </summary>
-public sealed class XmlStreamTokenizer : IDisposable
+/// <remarks>
+/// The stream is cut into units (the XML declaration, the stream header, each top-level element, the
+/// root's end tag). A unit that lies entirely in one input chunk is parsed and reported in place; only
+/// the unfinished tail of a unit is copied, into a buffer rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>
+/// and returned as soon as the unit completes, so an idle stream holds no buffer. Parsing resumes where
+/// it stopped (see <see cref="ParseState"/>), so a chunk boundary anywhere gives the same events.
+/// Bad input is reported as an <see cref="XmlStreamError"/>; nothing here throws on input.
+/// </remarks>
+public sealed partial class XmlStreamTokenizer : IDisposable
 {
+    private XmlStreamError _error;
+    private StreamPhase _phase;
+    private UnitKind _unitKind;
+    private ParseState _state;
+    private int _pos;
+
     public XmlStreamTokenizer(XmlStreamLimits? limits = null, XmlStreamMode mode = XmlStreamMode.Stream)
     {
         Limits = limits ?? XmlStreamLimits.Default;
         Mode = mode;
     }
-
-    private int _buffered;
 
     public XmlStreamLimits Limits { get; }
 
@@ -29,17 +41,105 @@ public sealed class XmlStreamTokenizer : IDisposable
     public XmlStreamError Feed<TSink>(ReadOnlySpan<byte> input, ref TSink sink, out int consumed)
         where TSink : struct, IXmlStreamSink
     {
-        throw new NotImplementedException();
+        consumed = 0;
+        if (_error != XmlStreamError.None)
+        {
+            return _error;
+        }
+
+        var offset = 0;
+        if (_buffered > 0)
+        {
+            var result = ContinueBufferedUnit(input, ref offset);
+            if (result == ScanResult.NeedMore)
+            {
+                consumed = input.Length;
+                return XmlStreamError.None;
+            }
+
+            if (result == ScanResult.Error)
+            {
+                return _error;
+            }
+
+            // The buffer goes back to the pool only after the sink has seen the spans pointing into it.
+            var buffer = DetachBuffer(out var length);
+            var keepGoing = Emit(ref sink, buffer.AsSpan(0, _pos));
+            ReturnBuffer(buffer, length);
+            if (!keepGoing)
+            {
+                consumed = offset;
+                return XmlStreamError.None;
+            }
+        }
+
+        while (SkipToUnit(input, ref offset))
+        {
+            var limit = UnitLimit();
+            var unit = input.Slice(offset, Math.Min(input.Length - offset, limit));
+            var result = ParseUnit(unit);
+            if (result == ScanResult.NeedMore)
+            {
+                if (unit.Length >= limit)
+                {
+                    return Fail(XmlStreamError.PolicyViolation);
+                }
+
+                StartBuffer(unit);
+                consumed = input.Length;
+                return XmlStreamError.None;
+            }
+
+            if (result == ScanResult.Error)
+            {
+                return _error;
+            }
+
+            var length = _pos;
+            offset += length;
+            if (!Emit(ref sink, unit[..length]))
+            {
+                consumed = offset;
+                return XmlStreamError.None;
+            }
+        }
+
+        if (_error != XmlStreamError.None)
+        {
+            return _error;
+        }
+
+        consumed = input.Length;
+        return XmlStreamError.None;
     }
 
     /// <summary>Starts a new stream (after STARTTLS, SASL success or compression): forgets all state
     /// and expects an optional XML declaration followed by a new stream header.</summary>
     public void Reset()
     {
-        _buffered = 0;
+        ReleaseBuffer();
+        _error = XmlStreamError.None;
+        _phase = StreamPhase.Start;
+        _state = ParseState.Declaration;
+        _pos = 0;
+        _depth = 0;
+        _bindingCount = 0;
+        _attributeCount = 0;
+        _stream?.Clear();
     }
 
-    public void Dispose()
+    /// <summary>Returns the pooled buffer, if any. The tokenizer stays usable: it behaves as after <see cref="Reset"/>.</summary>
+    public void Dispose() => Reset();
+
+    private XmlStreamError Fail(XmlStreamError error)
     {
+        _error = error;
+        return error;
+    }
+
+    private ScanResult FailScan(XmlStreamError error)
+    {
+        _error = error;
+        return ScanResult.Error;
     }
 }

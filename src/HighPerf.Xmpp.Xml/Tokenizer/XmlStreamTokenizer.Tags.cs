@@ -1,0 +1,265 @@
+using HighPerf.Xmpp.Xml.Internal;
+
+namespace HighPerf.Xmpp.Xml.Tokenizer;
+
+/// <summary>Markup: what follows '&lt;', start tags up to their attributes, end tags.</summary>
+public sealed partial class XmlStreamTokenizer
+{
+    private ElementFrame[] _frames = new ElementFrame[4];
+
+    /// <summary>Open elements in the unit (the top-level element is the first).</summary>
+    private int _depth;
+
+    /// <summary>Offset of the '&lt;' of the start tag being parsed; its name starts one byte later.</summary>
+    private int _tagStart;
+    private int _tagNameLength;
+    private int _tagPrefixLength;
+
+    /// <summary>Start of the whitespace run since the last token in a start tag, or -1: an attribute must
+    /// follow whitespace, and its reported range begins with that whitespace.</summary>
+    private int _spaceStart;
+
+    private ScanResult ScanTagOpen(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
+    {
+        if (pos + 1 >= data.Length)
+        {
+            return ScanResult.NeedMore;
+        }
+
+        switch (data[pos + 1])
+        {
+            case (byte)'/':
+                // At depth 0 only the stream root can be closed, and only between stanzas.
+                if (_depth == 0 && (_unitKind != UnitKind.Element || Mode != XmlStreamMode.Stream))
+                {
+                    return FailScan(XmlStreamError.NotWellFormed);
+                }
+
+                pos += 2;
+                state = ParseState.EndTagName;
+                return ScanResult.Continue;
+            case (byte)'!':
+                state = ParseState.Bang;
+                return ScanResult.Continue;
+            case (byte)'?':
+                // Processing instructions (and a late XML declaration) are restricted XML (RFC 6120 §11.1).
+                return FailScan(XmlStreamError.RestrictedXml);
+            default:
+                _tagStart = pos;
+                pos++;
+                state = ParseState.StartTagName;
+                return ScanResult.Continue;
+        }
+    }
+
+    private ScanResult ScanStartTagName(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
+    {
+        if (_depth > Limits.MaxDepth)
+        {
+            return FailScan(XmlStreamError.PolicyViolation);
+        }
+
+        var result = ScanQName(data, pos, out var length, out var prefixLength);
+        if (result != ScanResult.Continue)
+        {
+            return result;
+        }
+
+        var next = data[pos + length];
+        if (!(XmlChars.IsSpace(next) || next == (byte)'>' || next == (byte)'/'))
+        {
+            return FailScan(XmlStreamError.NotWellFormed);
+        }
+
+        _tagNameLength = length;
+        _tagPrefixLength = prefixLength;
+        _attributeCount = 0;
+        _spaceStart = -1;
+        pos += length;
+        state = ParseState.InTag;
+        return ScanResult.Continue;
+    }
+
+    /// <summary>Between attributes: whitespace, the next attribute, '&gt;' or "/&gt;".</summary>
+    private ScanResult ScanInTag(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
+    {
+        while (pos < data.Length)
+        {
+            var b = data[pos];
+            if (b == (byte)'>')
+            {
+                pos++;
+                return CompleteStartTag(data, pos, ref state, isEmpty: false);
+            }
+
+            if (XmlChars.IsSpace(b))
+            {
+                if (_spaceStart < 0)
+                {
+                    _spaceStart = pos;
+                }
+
+                pos++;
+                continue;
+            }
+
+            if (b == (byte)'/')
+            {
+                state = ParseState.EmptyTagClose;
+                return ScanResult.Continue;
+            }
+
+            if (_spaceStart < 0)
+            {
+                return FailScan(XmlStreamError.NotWellFormed);
+            }
+
+            state = ParseState.AttributeName;
+            return ScanResult.Continue;
+        }
+
+        return ScanResult.NeedMore;
+    }
+
+    private ScanResult ScanEmptyTagClose(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
+    {
+        if (pos + 1 >= data.Length)
+        {
+            return ScanResult.NeedMore;
+        }
+
+        if (data[pos + 1] != (byte)'>')
+        {
+            return FailScan(XmlStreamError.NotWellFormed);
+        }
+
+        pos += 2;
+        return CompleteStartTag(data, pos, ref state, isEmpty: true);
+    }
+
+    private ScanResult ScanEndTagName(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
+    {
+        var result = ScanQName(data, pos, out var length, out _);
+        if (result != ScanResult.Continue)
+        {
+            return result;
+        }
+
+        var next = data[pos + length];
+        if (!(XmlChars.IsSpace(next) || next == (byte)'>'))
+        {
+            return FailScan(XmlStreamError.NotWellFormed);
+        }
+
+        var name = data.Slice(pos, length);
+        if (_depth == 0)
+        {
+            if (_stream is not { IsOpen: true } || !name.SequenceEqual(_stream.RootName))
+            {
+                return FailScan(XmlStreamError.NotWellFormed);
+            }
+
+            _unitKind = UnitKind.Close;
+        }
+        else
+        {
+            ref readonly var frame = ref _frames[_depth - 1];
+            if (!name.SequenceEqual(data.Slice(frame.NameStart, frame.NameLength)))
+            {
+                return FailScan(XmlStreamError.NotWellFormed);
+            }
+        }
+
+        pos += length;
+        state = ParseState.EndTagClose;
+        return ScanResult.Continue;
+    }
+
+    private ScanResult ScanEndTagClose(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
+    {
+        while (pos < data.Length)
+        {
+            var b = data[pos];
+            if (XmlChars.IsSpace(b))
+            {
+                pos++;
+                continue;
+            }
+
+            if (b != (byte)'>')
+            {
+                return FailScan(XmlStreamError.NotWellFormed);
+            }
+
+            pos++;
+            if (_unitKind == UnitKind.Close)
+            {
+                return ScanResult.Complete;
+            }
+
+            _depth--;
+            _bindingCount = _frames[_depth].BindingMark;
+            if (_depth == 0)
+            {
+                return ScanResult.Complete;
+            }
+
+            state = ParseState.Content;
+            return ScanResult.Continue;
+        }
+
+        return ScanResult.NeedMore;
+    }
+
+    /// <summary>At "&lt;!": a CDATA section inside an element; anything else (comment, DOCTYPE, ENTITY) is
+    /// restricted XML, refused before any of it is interpreted (so no entity is ever expanded).</summary>
+    private ScanResult ScanBang(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
+    {
+        if (pos + 2 >= data.Length)
+        {
+            return ScanResult.NeedMore;
+        }
+
+        if (data[pos + 2] != (byte)'[')
+        {
+            return FailScan(XmlStreamError.RestrictedXml);
+        }
+
+        var opener = XmlConstants.CDataOpen;
+        var available = Math.Min(data.Length - pos, opener.Length);
+        if (!data.Slice(pos, available).SequenceEqual(opener[..available]))
+        {
+            return FailScan(XmlStreamError.NotWellFormed);
+        }
+
+        if (available < opener.Length)
+        {
+            return ScanResult.NeedMore;
+        }
+
+        if (_depth == 0)
+        {
+            // Character data outside the root is not XML; at stream level it is not a valid stream.
+            return FailScan(_unitKind == UnitKind.Header ? XmlStreamError.NotWellFormed : XmlStreamError.BadFormat);
+        }
+
+        pos += opener.Length;
+        state = ParseState.CData;
+        return ScanResult.Continue;
+    }
+
+    private void PushFrame(int bindingMark)
+    {
+        if (_depth == _frames.Length)
+        {
+            Array.Resize(ref _frames, _frames.Length * 2);
+        }
+
+        _frames[_depth++] = new ElementFrame
+        {
+            NameStart = _tagStart + 1,
+            NameLength = _tagNameLength,
+            BindingMark = bindingMark,
+        };
+    }
+}

@@ -1,0 +1,134 @@
+using HighPerf.Xmpp.Xml.Internal;
+
+namespace HighPerf.Xmpp.Xml.Tokenizer;
+
+/// <summary>Character data inside elements: text, references, CDATA sections, UTF-8 validation.</summary>
+public sealed partial class XmlStreamTokenizer
+{
+    private ScanResult ScanContent(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
+    {
+        while (true)
+        {
+            var skipped = data[pos..].IndexOfAnyExcept(XmlChars.PlainText);
+            if (skipped < 0)
+            {
+                pos = data.Length;
+                return ScanResult.NeedMore;
+            }
+
+            pos += skipped;
+            var b = data[pos];
+            if (b == (byte)'<')
+            {
+                state = ParseState.TagOpen;
+                return ScanResult.Continue;
+            }
+
+            ScanResult result;
+            if (b == (byte)'&')
+            {
+                result = ScanReference(data, ref pos);
+            }
+            else if (b == (byte)'>')
+            {
+                // "]]>" may not appear in text. The two bytes before are in this unit: text never starts a unit.
+                if (data[pos - 1] == (byte)']' && data[pos - 2] == (byte)']')
+                {
+                    return FailScan(XmlStreamError.NotWellFormed);
+                }
+
+                pos++;
+                result = ScanResult.Continue;
+            }
+            else if (b >= 0x80)
+            {
+                result = ScanNonAscii(data, ref pos);
+            }
+            else
+            {
+                return FailScan(XmlStreamError.NotWellFormed);
+            }
+
+            if (result != ScanResult.Continue)
+            {
+                return result;
+            }
+        }
+    }
+
+    private ScanResult ScanCData(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
+    {
+        while (true)
+        {
+            var skipped = data[pos..].IndexOfAnyExcept(XmlChars.PlainCData);
+            if (skipped < 0)
+            {
+                pos = data.Length;
+                return ScanResult.NeedMore;
+            }
+
+            pos += skipped;
+            var b = data[pos];
+            if (b == (byte)'>')
+            {
+                pos++;
+
+                // The opener "<![CDATA[" precedes the content, so pos - 3 is in the unit and a ']' there is content.
+                if (data[pos - 2] == (byte)']' && data[pos - 3] == (byte)']')
+                {
+                    state = ParseState.Content;
+                    return ScanResult.Continue;
+                }
+
+                continue;
+            }
+
+            if (b < 0x80)
+            {
+                return FailScan(XmlStreamError.NotWellFormed);
+            }
+
+            var result = ScanNonAscii(data, ref pos);
+            if (result != ScanResult.Continue)
+            {
+                return result;
+            }
+        }
+    }
+
+    /// <summary>At '&amp;': one of the five predefined entities or a character reference naming a legal
+    /// character. Other entity references are restricted XML; a cut reference is rescanned later.</summary>
+    private ScanResult ScanReference(ReadOnlySpan<byte> data, ref int pos)
+    {
+        switch (XmlReferences.Parse(data[pos..], out _, out var length))
+        {
+            case ReferenceStatus.Ok:
+                pos += length;
+                return ScanResult.Continue;
+            case ReferenceStatus.NeedMore:
+                return ScanResult.NeedMore;
+            case ReferenceStatus.UnknownEntity:
+                return FailScan(XmlStreamError.RestrictedXml);
+            default:
+                return FailScan(XmlStreamError.NotWellFormed);
+        }
+    }
+
+    /// <summary>Validates a run of non-ASCII scalars (well-formed UTF-8, legal XML characters). A scalar cut
+    /// by the end of the data is rescanned from its lead byte later.</summary>
+    private ScanResult ScanNonAscii(ReadOnlySpan<byte> data, ref int pos)
+    {
+        while (pos < data.Length && data[pos] >= 0x80)
+        {
+            var length = XmlChars.ValidateNonAscii(data[pos..], out _);
+            if (length <= 0)
+            {
+                return length == 0 ? ScanResult.NeedMore : FailScan(XmlStreamError.NotWellFormed);
+            }
+
+            pos += length;
+        }
+
+        return ScanResult.Continue;
+    }
+}

@@ -1,0 +1,30 @@
+using HighPerf.Xmpp.Xml.Tokenizer;
+
+namespace HighPerf.Xmpp.Xml.Tests.Support;
+
+public struct RecordingSink : IXmlStreamSink
+{
+    private readonly EventLog _log;
+
+    public RecordingSink(EventLog log) => _log = log;
+
+    public bool OnStreamOpen(in StreamHeader header)
+    {
+        _log.NoteRaw(header.Raw);
+        _log.Add(EventLog.Describe(header));
+        return _log.Continue();
+    }
+
+    public bool OnElement(in XmlElement element)
+    {
+        _log.NoteRaw(element.Raw);
+        _log.Add(EventLog.Describe(element));
+        return _log.Continue();
+    }
+
+    public bool OnStreamClose()
+    {
+        _log.Add("close");
+        return _log.Continue();
+    }
+}
