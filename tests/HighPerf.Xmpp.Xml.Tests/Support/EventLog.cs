@@ -8,6 +8,8 @@ public sealed class EventLog
 {
     public List<string> Events { get; } = [];
 
+    public List<Captured> Captured { get; } = [];
+
     /// <summary>When set, the sink returns false after this many events (then the harness re-feeds).</summary>
     public int StopEvery { get; set; }
 

@@ -12,6 +12,7 @@ public struct RecordingSink : IXmlStreamSink
     {
         _log.NoteRaw(header.Raw);
         _log.Add(EventLog.Describe(header));
+        _log.Captured.Add(Support.Captured.From(header));
         return _log.Continue();
     }
 
@@ -19,12 +20,14 @@ public struct RecordingSink : IXmlStreamSink
     {
         _log.NoteRaw(element.Raw);
         _log.Add(EventLog.Describe(element));
+        _log.Captured.Add(Support.Captured.From(element));
         return _log.Continue();
     }
 
     public bool OnStreamClose()
     {
         _log.Add("close");
+        _log.Captured.Add(new Captured("close", [], "", "", "", -1, -1, false, new Dictionary<string, AttributeRange>()));
         return _log.Continue();
     }
 }

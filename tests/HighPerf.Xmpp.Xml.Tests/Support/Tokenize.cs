@@ -88,6 +88,10 @@ public static class Tokenize
 
     public sealed record Result(List<string> Events, XmlStreamError Error, EventLog Log)
     {
-        public string Single(string prefix) => Assert.Single(Events, e => e.StartsWith(prefix, StringComparison.Ordinal));
+        public List<Captured> Captured => Log.Captured;
+
+        public Captured Element(int index) => Log.Captured.Where(c => c.Kind == "element").ElementAt(index);
+
+        public Captured Header => Assert.Single(Log.Captured, c => c.Kind == "open");
     }
 }
