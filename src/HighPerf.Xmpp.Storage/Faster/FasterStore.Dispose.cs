@@ -1,0 +1,41 @@
+namespace HighPerf.Xmpp.Storage.Faster;
+
+/// <summary>Shutdown: stop checkpointing, let in-flight operations finish, checkpoint, commit, release the folder.</summary>
+internal sealed partial class FasterStore
+{
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        await _stop.CancelAsync();
+        await _checkpointLoop;
+        var drained = _sessions.Close(DrainTimeout);
+        try
+        {
+            // A final checkpoint makes the next start replay nothing; it also commits the log.
+            if (drained)
+                await CheckpointAsync();
+            else
+                await _committer.CommitNowAsync();
+        }
+        finally
+        {
+            Abandon();
+        }
+    }
+
+    /// <summary>Releases everything without a checkpoint: after a failed open, or at the end of dispose.</summary>
+    private void Abandon()
+    {
+        Volatile.Write(ref _disposed, 1);
+        _stop.Cancel();
+        _committer.Dispose();
+        _sessions.Dispose();
+        _files.Dispose();
+        _lock.Dispose();
+        _stop.Dispose();
+        _checkpointGate.Dispose();
+    }
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using FASTER.core;
+
+namespace HighPerf.Xmpp.Storage.Faster;
+
+/// <summary>
+/// Group commit over the write-ahead log. Writers append their entry, <see cref="Register"/>, and await
+/// <see cref="WaitDurableAsync"/> with the entry's address; one dedicated thread commits the log (one
+/// flush plus a commit record) when writes are pending: as soon as <see cref="CommitBatchSize"/> are
+/// pending, else once the first pending write has waited the commit interval. Every writer whose entry lies
+/// below the tail captured before a commit is durable when that commit completes, so concurrent writes
+/// share one commit. Waiters share one task per commit generation: no per-write task or closure is
+/// allocated, and the async continuation is pooled.
+/// </summary>
+internal sealed class GroupCommitter : IDisposable
+{
+    private readonly FasterLog _log;
+    private readonly long _intervalTicks;
+    private readonly int _batchSize;
+    private readonly Thread _thread;
+    private readonly ManualResetEventSlim _signal = new(false);
+    private TaskCompletionSource _generation = NewGeneration();
+    private long _pending;
+    private long _durableAddress;
+    private int _urgent;
+    private volatile bool _stopping;
+    private volatile Exception? _failure;
+
+    public GroupCommitter(FasterLog log, TimeSpan interval, int batchSize)
+    {
+        _log = log;
+        _intervalTicks = (long)(interval.TotalSeconds * Stopwatch.Frequency);
+        _batchSize = Math.Max(1, batchSize);
+        _durableAddress = log.CommittedUntilAddress;
+        _thread = new Thread(Run) { IsBackground = true, Name = "FASTER group commit" };
+        _thread.Start();
+    }
+
+    public int CommitBatchSize => _batchSize;
+
+    /// <summary>Everything in the log below this address is durable.</summary>
+    public long DurableAddress => Volatile.Read(ref _durableAddress);
+
+    public bool IsDurable(long address) => Volatile.Read(ref _durableAddress) >= address;
+
+    /// <summary>Called after appending an entry: asks for a commit that covers it.</summary>
+    public void Register()
+    {
+        var pending = Interlocked.Increment(ref _pending);
+        if (pending == 1 || pending == _batchSize)
+            _signal.Set();
+    }
+
+    /// <summary>Commits now (no batching window) and completes once everything appended before the call is durable.</summary>
+    public ValueTask CommitNowAsync()
+    {
+        var until = _log.TailAddress;
+        if (IsDurable(until))
+            return default;
+        Interlocked.Increment(ref _pending);
+        Volatile.Write(ref _urgent, 1);
+        _signal.Set();
+        return WaitDurableAsync(until);
+    }
+
+    public ValueTask WaitDurableAsync(long address)
+    {
+        if (IsDurable(address))
+            return default;
+        return _failure is { } failure ? ValueTask.FromException(new IOException("The store's log can no longer commit.", failure)) : WaitSlowAsync(address);
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _signal.Set();
+        _thread.Join();
+        _signal.Dispose();
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WaitSlowAsync(long address)
+    {
+        while (true)
+        {
+            // Read the generation before re-checking: a commit that completes after this read completes this task.
+            var generation = Volatile.Read(ref _generation);
+            if (IsDurable(address))
+                return;
+            if (_failure is { } failure)
+                throw new IOException("The store's log can no longer commit.", failure);
+            await generation.Task;
+        }
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            if (!_stopping)
+            {
+                _signal.Wait();
+                _signal.Reset();
+            }
+
+            if (Volatile.Read(ref _pending) == 0)
+            {
+                if (_stopping)
+                    return;
+                continue;
+            }
+
+            WaitForBatch();
+            Interlocked.Exchange(ref _pending, 0);
+            Volatile.Write(ref _urgent, 0);
+            var tail = _log.TailAddress;
+            try
+            {
+                _log.CommitAsync().AsTask().GetAwaiter().GetResult();
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+                Interlocked.Exchange(ref _generation, NewGeneration()).TrySetException(e);
+                return;
+            }
+
+            Volatile.Write(ref _durableAddress, tail);
+            Interlocked.Exchange(ref _generation, NewGeneration()).TrySetResult();
+        }
+    }
+
+    // The batching window: from the first pending write until the interval has passed, the batch is full,
+    // someone asked for an immediate commit, or the store is closing.
+    private void WaitForBatch()
+    {
+        var deadline = Stopwatch.GetTimestamp() + _intervalTicks;
+        while (Volatile.Read(ref _pending) < _batchSize && Volatile.Read(ref _urgent) == 0 && !_stopping)
+        {
+            var remaining = deadline - Stopwatch.GetTimestamp();
+            if (remaining <= 0)
+                return;
+            _signal.Wait(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
+            _signal.Reset();
+        }
+    }
+
+    private static TaskCompletionSource NewGeneration() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
