@@ -36,6 +36,7 @@ public sealed partial class XmlStreamTokenizer
     /// </summary>
     private ScanResult ContinueBufferedUnit(ReadOnlySpan<byte> input, ref int offset)
     {
+        var keptBytes = _buffered;
         while (true)
         {
             var limit = UnitLimit();
@@ -52,6 +53,15 @@ public sealed partial class XmlStreamTokenizer
             var result = ParseUnit(_buffer.AsSpan(0, _buffered));
             if (result == ScanResult.Complete)
             {
+                if (_pos < keptBytes)
+                {
+                    // Only a declaration unit ends before the bytes kept from earlier chunks: it found no
+                    // declaration, and those bytes ('<' and a prefix of "<?xml") begin the next unit.
+                    keptBytes -= _pos;
+                    StartNextUnitInBuffer();
+                    continue;
+                }
+
                 offset -= _buffered - _pos;
                 return result;
             }
@@ -71,6 +81,16 @@ public sealed partial class XmlStreamTokenizer
                 return ScanResult.NeedMore;
             }
         }
+    }
+
+    private void StartNextUnitInBuffer()
+    {
+        var start = _pos;
+        _buffer.AsSpan(start, _buffered - start).CopyTo(_buffer);
+        _buffer.AsSpan(_buffered - start, start).Clear();
+        _buffered -= start;
+        _phase = AfterDeclarationPhase();
+        BeginUnit(Mode == XmlStreamMode.Stream ? UnitKind.Header : UnitKind.Element);
     }
 
     private void EnsureBufferCapacity(int needed)
