@@ -26,8 +26,11 @@ internal sealed partial class FasterStore
         }
     }
 
-    /// <summary>Releases everything without a checkpoint: after a failed open, or at the end of dispose.</summary>
-    private void Abandon()
+    /// <summary>
+    /// Releases everything without a checkpoint: after a failed open, at the end of dispose, and in recovery
+    /// tests (the next open then replays the log, as after a crash).
+    /// </summary>
+    internal void Abandon()
     {
         Volatile.Write(ref _disposed, 1);
         _stop.Cancel();

@@ -96,6 +96,10 @@ internal sealed partial class FasterStore
             Throw.Corrupt(directory, $"recovery failed ({e.Message})", e);
         }
 
+        // FASTER accepts some damaged checkpoint metadata (zeros) as an empty checkpoint; the manifest knows better.
+        if (files.Kv.Log.TailAddress < manifest.KvFlushedAddress)
+            Throw.Corrupt(directory, $"checkpoint {manifest.CheckpointToken} recovered the key-value log only to {files.Kv.Log.TailAddress}, before {manifest.KvFlushedAddress}");
+
         var wal = files.Wal;
         if (wal.CommittedUntilAddress < manifest.WalDurableAddress)
             Throw.Corrupt(directory, $"the write-ahead log ends at {wal.CommittedUntilAddress}, before {manifest.WalDurableAddress} which was durable");
