@@ -20,7 +20,7 @@ internal static unsafe class ChannelBio
     private const int RetryFlags = LibCrypto.BIO_FLAGS_RWS | LibCrypto.BIO_FLAGS_SHOULD_RETRY;
 
     [ThreadStatic]
-    private static OpenSslConnection? t_current;
+    private static OpenSslConnection? _current;
 
     private static readonly IntPtr Method = CreateMethod();
 
@@ -35,13 +35,13 @@ internal static unsafe class ChannelBio
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static OpenSslConnection? Enter(OpenSslConnection connection)
     {
-        var previous = t_current;
-        t_current = connection;
+        var previous = _current;
+        _current = connection;
         return previous;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Leave(OpenSslConnection? previous) => t_current = previous;
+    public static void Leave(OpenSslConnection? previous) => _current = previous;
 
     private static IntPtr CreateMethod()
     {
@@ -69,7 +69,7 @@ internal static unsafe class ChannelBio
     private static int Write(IntPtr bio, byte* data, int length)
     {
         LibCrypto.BIO_clear_flags(bio, RetryFlags);
-        var connection = t_current;
+        var connection = _current;
         if (connection is null || length < 0)
         {
             return -1;
@@ -90,7 +90,7 @@ internal static unsafe class ChannelBio
     private static int Read(IntPtr bio, byte* data, int length)
     {
         LibCrypto.BIO_clear_flags(bio, RetryFlags);
-        var connection = t_current;
+        var connection = _current;
         if (connection is null || length <= 0)
         {
             return 0;

@@ -26,6 +26,7 @@ internal sealed unsafe partial class OpenSslConnection : IDisposable
     private IByteBuffer? _inbound;
     private IByteBuffer? _outbound;
     private Exception? _bioException;
+    private static long _liveCount;
     private bool _disposed;
 
     public OpenSslConnection(SafeSslContextHandle context, bool directTls, IByteBufferAllocator allocator)
@@ -46,7 +47,11 @@ internal sealed unsafe partial class OpenSslConnection : IDisposable
 
         using var bio = ChannelBio.Create();
         bio.TransferTo(_ssl);
+        Interlocked.Increment(ref _liveCount);
     }
+
+    /// <summary>Connections whose <c>SSL</c> is not yet freed, process-wide (tests and metrics).</summary>
+    public static long LiveCount => Interlocked.Read(ref _liveCount);
 
     public bool IsHandshakeComplete { get; private set; }
 
@@ -105,6 +110,7 @@ internal sealed unsafe partial class OpenSslConnection : IDisposable
         _outbound?.Release();
         _outbound = null;
         _ssl.Dispose();
+        Interlocked.Decrement(ref _liveCount);
     }
 
     private void CaptureSessionInfo()
