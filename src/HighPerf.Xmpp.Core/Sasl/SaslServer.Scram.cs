@@ -39,19 +39,18 @@ public sealed partial class SaslServer
         rest = rest[2..];
         Span<byte> authzid = stackalloc byte[MaxMessageBytes];
         var authzidLength = 0;
-        if (rest[0] != (byte)',')
+        if (rest[0] != (byte)',' && (!ScramSyntax.TryTake(ref rest, (byte)'a', out var encoded)
+            || !ScramSyntax.TryDecodeSaslName(encoded, authzid, out authzidLength)))
         {
-            if (!ScramSyntax.TryTake(ref rest, (byte)'a', out var encoded)
-                || !ScramSyntax.TryDecodeSaslName(encoded, authzid, out authzidLength))
-            {
-                return Fail(SaslFailure.MalformedRequest, out written, out failure);
-            }
-        }
-        else
-        {
-            rest = rest[1..];
+            return Fail(SaslFailure.MalformedRequest, out written, out failure);
         }
 
+        if (rest.IsEmpty || rest[0] != (byte)',')
+        {
+            return Fail(SaslFailure.MalformedRequest, out written, out failure);
+        }
+
+        rest = rest[1..];
         var gs2Length = message.Length - rest.Length;
 
         // client-first-message-bare = [reserved-mext ","] username "," nonce ["," extensions]; any 'm=' is a
@@ -59,7 +58,7 @@ public sealed partial class SaslServer
         Span<byte> username = stackalloc byte[MaxMessageBytes];
         if (!ScramSyntax.TryTake(ref rest, (byte)'n', out var encodedName)
             || !ScramSyntax.TryDecodeSaslName(encodedName, username, out var usernameLength)
-            || !ScramSyntax.TryTake(ref rest, (byte)'r', out var clientNonce)
+            || !ScramSyntax.TryTakeNext(ref rest, (byte)'r', out var clientNonce)
             || !ScramSyntax.IsNonce(clientNonce)
             || clientNonce.Length > MaxClientNonceBytes
             || !ScramSyntax.AreExtensions(rest))
@@ -137,7 +136,7 @@ public sealed partial class SaslServer
         Span<byte> proof = stackalloc byte[ScramHash.MaxSize + 3];
         if (!ScramSyntax.TryTake(ref rest, (byte)'c', out var encodedBinding)
             || Base64.DecodeFromUtf8(encodedBinding, binding, out _, out var bindingLength) != OperationStatus.Done
-            || !ScramSyntax.TryTake(ref rest, (byte)'r', out var nonce)
+            || !ScramSyntax.TryTakeNext(ref rest, (byte)'r', out var nonce)
             || !ScramSyntax.AreExtensions(rest)
             || Base64.DecodeFromUtf8(message[(proofAt + 3)..], proof, out _, out var proofLength) != OperationStatus.Done
             || proofLength != size)

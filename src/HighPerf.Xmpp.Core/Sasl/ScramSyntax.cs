@@ -4,8 +4,9 @@ namespace HighPerf.Xmpp.Core.Sasl;
 internal static class ScramSyntax
 {
     /// <summary>
-    /// Reads <c>name=value</c> at the start of <paramref name="message"/> up to the next ',' (or the end) and
-    /// advances past that comma. False when the attribute name differs or the '=' is missing.
+    /// Reads <c>name=value</c> at the start of <paramref name="message"/>, the value running to the next ','
+    /// (or the end); <paramref name="message"/> is left at that ',' (or empty). False when the attribute name
+    /// differs or its '=' is missing.
     /// </summary>
     public static bool TryTake(ref ReadOnlySpan<byte> message, byte name, out ReadOnlySpan<byte> value)
     {
@@ -17,8 +18,21 @@ internal static class ScramSyntax
 
         var comma = message.IndexOf((byte)',');
         value = comma < 0 ? message[2..] : message[2..comma];
-        message = comma < 0 ? default : message[(comma + 1)..];
+        message = comma < 0 ? default : message[comma..];
         return true;
+    }
+
+    /// <summary><see cref="TryTake"/> for an attribute that must follow a ','.</summary>
+    public static bool TryTakeNext(ref ReadOnlySpan<byte> message, byte name, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        if (message.IsEmpty || message[0] != (byte)',')
+        {
+            return false;
+        }
+
+        message = message[1..];
+        return TryTake(ref message, name, out value);
     }
 
     /// <summary>saslname: ',' arrives as "=2C" and '=' as "=3D"; any other '=' (or a NUL) is malformed.</summary>
@@ -67,9 +81,20 @@ internal static class ScramSyntax
     public static bool IsNonce(ReadOnlySpan<byte> nonce)
         => !nonce.IsEmpty && nonce.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E) < 0 && nonce.IndexOf((byte)',') < 0;
 
-    /// <summary>Optional extensions (attr-val: a letter, '=', a value): accepted and ignored.</summary>
+    /// <summary>What follows the last known attribute: nothing, or "," extensions (attr-val: a letter, '=', a value), which are ignored.</summary>
     public static bool AreExtensions(ReadOnlySpan<byte> rest)
     {
+        if (rest.IsEmpty)
+        {
+            return true;
+        }
+
+        if (rest[0] != (byte)',')
+        {
+            return false;
+        }
+
+        rest = rest[1..];
         foreach (var range in rest.Split((byte)','))
         {
             var attribute = rest[range];

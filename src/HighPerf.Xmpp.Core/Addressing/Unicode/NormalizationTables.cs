@@ -6,10 +6,12 @@
 namespace HighPerf.Xmpp.Core.Addressing.Unicode;
 
 /// <summary>Canonical normalization data (UAX #15) for <see cref="Nfc"/>.</summary>
+/// <remarks>Arrays rather than RVA spans: unoptimized (Debug) code does not expand RuntimeHelpers.CreateSpan,
+/// whose fallback allocates on every access. Native AOT preinitializes these arrays.</remarks>
 internal static class NormalizationTables
 {
     /// <summary>Runs over all code points: start &lt;&lt; 10 | NFC_QC (0 yes, 1 no, 2 maybe) &lt;&lt; 8 | ccc.</summary>
-    internal static ReadOnlySpan<uint> CombiningRuns =>
+    internal static readonly uint[] CombiningRuns =
     [
         0x0, 0xC02E6, 0xC14E6, 0xC1AE6, 0xC34E6, 0xC3EE6, 0xC40E6, 0xC46E6, 0xC48E6, 0xC4EE6, 0xC54E8, 0xC58DC,
         0xC68E8, 0xC6ED8, 0xC70DC, 0xC84CA, 0xC8EDC, 0xC9ECA, 0xCA4DC, 0xCB6DC, 0xCBCDC, 0xCC2DC, 0xCC8DC, 0xCD001,
@@ -81,7 +83,7 @@ internal static class NormalizationTables
     ];
 
     /// <summary>Canonical decompositions, sorted: (code point | 0x80000000 when excluded from composition, first, second or 0).</summary>
-    internal static ReadOnlySpan<uint> Decompositions =>
+    internal static readonly uint[] Decompositions =
     [
         0xC0, 0x41, 0x300, 0xC1, 0x41, 0x301, 0xC2, 0x41, 0x302, 0xC3, 0x41, 0x303, 0xC4, 0x41, 0x308,
         0xC5, 0x41, 0x30A, 0xC7, 0x43, 0x327, 0xC8, 0x45, 0x300, 0xC9, 0x45, 0x301, 0xCA, 0x45, 0x302,

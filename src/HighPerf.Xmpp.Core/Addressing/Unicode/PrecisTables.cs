@@ -9,7 +9,7 @@ namespace HighPerf.Xmpp.Core.Addressing.Unicode;
 internal static class PrecisTables
 {
     /// <summary>Runs of the RFC 8264 derived property: start &lt;&lt; 3 | <see cref="PrecisProperty"/>.</summary>
-    internal static ReadOnlySpan<uint> DerivedPropertyRuns =>
+    internal static readonly uint[] DerivedPropertyRuns =
     [
         0x4, 0x101, 0x108, 0x3FC, 0x501, 0x56C, 0x571, 0x5BB, 0x5C1, 0x600, 0x6B9, 0x6C0,
         0x7B9, 0x7C0, 0x991, 0x9A0, 0x9F9, 0xA08, 0xA49, 0xA50, 0xBF9, 0xC00, 0xE21, 0xE68,
@@ -183,7 +183,7 @@ internal static class PrecisTables
     ];
 
     /// <summary>Runs of Bidi_Class: start &lt;&lt; 5 | <see cref="BidiClass"/>.</summary>
-    internal static ReadOnlySpan<uint> BidiRuns =>
+    internal static readonly uint[] BidiRuns =
     [
         0x9, 0x12B, 0x14A, 0x16B, 0x18C, 0x1AA, 0x1C9, 0x38A, 0x3EB, 0x40C, 0x42D, 0x465,
         0x4CD, 0x564, 0x587, 0x5A4, 0x5C7, 0x603, 0x747, 0x76D, 0x820, 0xB6D, 0xC20, 0xF6D,
@@ -307,7 +307,7 @@ internal static class PrecisTables
     ];
 
     /// <summary>Runs of the scripts RFC 5892 context rules ask about: start &lt;&lt; 2 | 1 Greek, 2 Hebrew, 3 Hiragana/Katakana/Han, 0 other.</summary>
-    internal static ReadOnlySpan<uint> ScriptRuns =>
+    internal static readonly uint[] ScriptRuns =
     [
         0x0, 0xDC1, 0xDD0, 0xDD5, 0xDE0, 0xDE9, 0xDF8, 0xDFD, 0xE00, 0xE11, 0xE14, 0xE19,
         0xE1C, 0xE21, 0xE2C, 0xE31, 0xE34, 0xE39, 0xE88, 0xE8D, 0xF88, 0xFC1, 0x1000, 0x1646,
@@ -327,7 +327,7 @@ internal static class PrecisTables
     ];
 
     /// <summary>Width mapping (RFC 8264 section 9.11) for U+FF01..U+FFEE, indexed by code point - 0xFF01; 0 = none. U+3000 maps to U+0020.</summary>
-    internal static ReadOnlySpan<char> HalfAndFullwidth =>
+    internal static readonly char[] HalfAndFullwidth =
     [
         '\u0021', '\u0022', '\u0023', '\u0024', '\u0025', '\u0026', '\u0027', '\u0028', '\u0029', '\u002A', '\u002B', '\u002C',
         '\u002D', '\u002E', '\u002F', '\u0030', '\u0031', '\u0032', '\u0033', '\u0034', '\u0035', '\u0036', '\u0037', '\u0038',

@@ -251,7 +251,7 @@ def runs(values):
 
 def emit_packed(name, doc, rs, shift):
     lines = [f"    /// <summary>{doc}</summary>",
-             f"    internal static ReadOnlySpan<uint> {name} =>", "    ["]
+             f"    internal static readonly uint[] {name} =", "    ["]
     items = [f"0x{(cp << shift) | v:X}" for cp, v in rs]
     for i in range(0, len(items), 12):
         lines.append("        " + ", ".join(items[i:i + 12]) + ",")
@@ -276,6 +276,8 @@ for cp in sorted(decomp):
     decomp_rows.append((cp | flag, parts[0], parts[1] if len(parts) > 1 else 0))
 lines = HEADER + [
     "/// <summary>Canonical normalization data (UAX #15) for <see cref=\"Nfc\"/>.</summary>",
+    "/// <remarks>Arrays rather than RVA spans: unoptimized (Debug) code does not expand RuntimeHelpers.CreateSpan,",
+    "/// whose fallback allocates on every access. Native AOT preinitializes these arrays.</remarks>",
     "internal static class NormalizationTables",
     "{"]
 lines += emit_packed("CombiningRuns",
@@ -283,7 +285,7 @@ lines += emit_packed("CombiningRuns",
                      norm_runs, 10)
 lines += ["",
           "    /// <summary>Canonical decompositions, sorted: (code point | 0x80000000 when excluded from composition, first, second or 0).</summary>",
-          "    internal static ReadOnlySpan<uint> Decompositions =>", "    ["]
+          "    internal static readonly uint[] Decompositions =", "    ["]
 flat = [f"0x{x:X}" for row in decomp_rows for x in row]
 for i in range(0, len(flat), 15):
     lines.append("        " + ", ".join(flat[i:i + 15]) + ",")
@@ -312,7 +314,7 @@ lines += [""] + emit_packed("ScriptRuns",
                             script_runs, 2)
 lines += ["",
           "    /// <summary>Width mapping (RFC 8264 section 9.11) for U+FF01..U+FFEE, indexed by code point - 0xFF01; 0 = none. U+3000 maps to U+0020.</summary>",
-          "    internal static ReadOnlySpan<char> HalfAndFullwidth =>", "    ["]
+          "    internal static readonly char[] HalfAndFullwidth =", "    ["]
 items = [f"'\\u{x:04X}'" for x in width]
 for i in range(0, len(items), 12):
     lines.append("        " + ", ".join(items[i:i + 12]) + ",")
