@@ -32,6 +32,13 @@ internal static class XmlChars
 
     public static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
 
+    /// <summary>Bytes written to text content as they are (everything else is escaped or validated).</summary>
+    public static readonly SearchValues<byte> EscapeFreeText = EscapeFree(excluded: "<&>\r", keepTabAndNewline: true);
+
+    /// <summary>Bytes written to an attribute value as they are; tab and newlines are escaped so that
+    /// attribute-value normalization does not turn them into spaces.</summary>
+    public static readonly SearchValues<byte> EscapeFreeAttribute = EscapeFree(excluded: "<&>'\"", keepTabAndNewline: false);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsSpace(byte b) => b == (byte)' ' || b == (byte)'\n' || b == (byte)'\r' || b == (byte)'\t';
 
@@ -96,6 +103,22 @@ internal static class XmlChars
         {
             var legal = b >= 0x20 || b == 0x9 || b == 0xA || b == 0xD;
             if (legal && !excluded.Contains((char)b, StringComparison.Ordinal))
+            {
+                bytes[count++] = (byte)b;
+            }
+        }
+
+        return SearchValues.Create(bytes[..count]);
+    }
+
+    private static SearchValues<byte> EscapeFree(string excluded, bool keepTabAndNewline)
+    {
+        Span<byte> bytes = stackalloc byte[128];
+        var count = 0;
+        for (var b = 0; b < 0x80; b++)
+        {
+            var kept = b >= 0x20 || (keepTabAndNewline && b is 0x9 or 0xA);
+            if (kept && !excluded.Contains((char)b, StringComparison.Ordinal))
             {
                 bytes[count++] = (byte)b;
             }

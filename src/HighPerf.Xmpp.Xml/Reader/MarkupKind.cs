@@ -1,0 +1,8 @@
+namespace HighPerf.Xmpp.Xml.Reader;
+
+internal enum MarkupKind : byte
+{
+    None,
+    StartTag,
+    EndTag,
+}
