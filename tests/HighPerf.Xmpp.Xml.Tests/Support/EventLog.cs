@@ -10,6 +10,9 @@ public sealed class EventLog
 
     public List<Captured> Captured { get; } = [];
 
+    /// <summary>False to record only the event strings (the every-split-point loops run many thousands of streams).</summary>
+    public bool Detailed { get; init; } = true;
+
     /// <summary>When set, the sink returns false after this many events (then the harness re-feeds).</summary>
     public int StopEvery { get; set; }
 

@@ -12,7 +12,11 @@ public struct RecordingSink : IXmlStreamSink
     {
         _log.NoteRaw(header.Raw);
         _log.Add(EventLog.Describe(header));
-        _log.Captured.Add(Support.Captured.From(header));
+        if (_log.Detailed)
+        {
+            _log.Captured.Add(Support.Captured.From(header));
+        }
+
         return _log.Continue();
     }
 
@@ -20,7 +24,11 @@ public struct RecordingSink : IXmlStreamSink
     {
         _log.NoteRaw(element.Raw);
         _log.Add(EventLog.Describe(element));
-        _log.Captured.Add(Support.Captured.From(element));
+        if (_log.Detailed)
+        {
+            _log.Captured.Add(Support.Captured.From(element));
+        }
+
         return _log.Continue();
     }
 

@@ -40,6 +40,10 @@ public static class Tokenize
         return new Result(log.Events, XmlStreamError.None, log);
     }
 
+    /// <summary>Like <see cref="Pieces(byte[], int[], XmlStreamMode, XmlStreamLimits?, EventLog?)"/> recording event strings only.</summary>
+    public static Result Light(byte[] input, int[] cuts, XmlStreamMode mode = XmlStreamMode.Stream, XmlStreamLimits? limits = null) =>
+        Pieces(input, cuts, mode, limits, new EventLog { Detailed = false });
+
     public static Result Chunks(byte[] input, Random random, int maxChunk, XmlStreamMode mode = XmlStreamMode.Stream, XmlStreamLimits? limits = null)
     {
         var cuts = new List<int>();
@@ -55,7 +59,7 @@ public static class Tokenize
             cuts.Add(at);
         }
 
-        return Pieces(input, [.. cuts], mode, limits);
+        return Light(input, [.. cuts], mode, limits);
     }
 
     /// <summary>Feeds one chunk, re-feeding the rest whenever the sink stopped early.</summary>

@@ -209,7 +209,7 @@ public class ErrorKindTests
         Assert.True(expected == whole.Error, $"{because}: expected {expected}, got {whole.Error}");
         for (var cut = 1; cut < input.Length; cut++)
         {
-            var split = Tokenize.Pieces(input, [cut]);
+            var split = Tokenize.Light(input, [cut]);
             Assert.True(expected == split.Error, $"{because} split at {cut}: expected {expected}, got {split.Error}");
             Assert.Equal(whole.Events, split.Events);
         }
