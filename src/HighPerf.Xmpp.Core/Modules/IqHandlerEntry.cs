@@ -1,0 +1,3 @@
+namespace HighPerf.Xmpp.Core.Modules;
+
+public sealed record IqHandlerEntry(string Module, IqTarget Targets, IIqHandler Handler);

@@ -1,0 +1,166 @@
+using System.Diagnostics.CodeAnalysis;
+using HighPerf.Xmpp.Core.Collections;
+
+namespace HighPerf.Xmpp.Core.Modules;
+
+/// <summary>
+/// What the enabled modules handle. Filled once at start-up by <see cref="IXmppModule.Register"/>, read
+/// without locks afterwards. Iq dispatch is keyed by the payload's namespace and name as bytes, looked up
+/// with a span so that dispatch decodes no strings.
+/// </summary>
+public sealed class ModuleRegistry
+{
+    private const int MaxKeyBytes = 512;
+    private readonly Dictionary<byte[], IqHandlerEntry> _iqHandlers = new(new Utf8KeyComparer());
+    private readonly Dictionary<byte[], IStreamElementHandler> _streamElementHandlers = new(new Utf8KeyComparer());
+    private readonly List<string> _features = [];
+    private readonly List<DiscoIdentity> _identities = [];
+    private readonly List<string> _enabledModules = [];
+    private readonly List<IStreamFeatureProvider> _streamFeatures = [];
+    private readonly List<ISessionObserver> _sessionObservers = [];
+    private readonly List<IStanzaInterceptor> _interceptors = [];
+    private string _currentModule = "core";
+    private bool _sealed;
+
+    public IReadOnlyList<string> EnabledModules => _enabledModules;
+
+    /// <summary>Disco features of the server (XEP-0030), in registration order.</summary>
+    public IReadOnlyList<string> Features => _features;
+
+    public IReadOnlyList<DiscoIdentity> Identities => _identities;
+
+    public IReadOnlyList<IStreamFeatureProvider> StreamFeatures => _streamFeatures;
+
+    public IReadOnlyList<ISessionObserver> SessionObservers => _sessionObservers;
+
+    public IReadOnlyList<IStanzaInterceptor> Interceptors => _interceptors;
+
+    public IPresenceHandler? Presence { get; private set; }
+
+    public IUndeliverableMessageHandler? UndeliverableMessages { get; private set; }
+
+    public bool IsEnabled(string module) => _enabledModules.Contains(module);
+
+    public void AddIqHandler(ReadOnlySpan<byte> namespaceName, ReadOnlySpan<byte> localName, IqTarget targets, IIqHandler handler)
+    {
+        EnsureOpen();
+        var key = MakeKey(namespaceName, localName);
+        if (!_iqHandlers.TryAdd(key, new IqHandlerEntry(_currentModule, targets, handler)))
+        {
+            throw new InvalidOperationException($"Module '{_currentModule}' registers an iq payload another module already handles.");
+        }
+    }
+
+    public void AddStreamElementHandler(ReadOnlySpan<byte> namespaceName, IStreamElementHandler handler)
+    {
+        EnsureOpen();
+        _streamElementHandlers.Add(namespaceName.ToArray(), handler);
+    }
+
+    public void AddFeature(string feature)
+    {
+        EnsureOpen();
+        if (!_features.Contains(feature))
+        {
+            _features.Add(feature);
+        }
+    }
+
+    public void AddIdentity(DiscoIdentity identity)
+    {
+        EnsureOpen();
+        _identities.Add(identity);
+    }
+
+    public void AddStreamFeatures(IStreamFeatureProvider provider)
+    {
+        EnsureOpen();
+        _streamFeatures.Add(provider);
+    }
+
+    public void AddSessionObserver(ISessionObserver observer)
+    {
+        EnsureOpen();
+        _sessionObservers.Add(observer);
+    }
+
+    public void AddInterceptor(IStanzaInterceptor interceptor)
+    {
+        EnsureOpen();
+        _interceptors.Add(interceptor);
+    }
+
+    public void SetPresenceHandler(IPresenceHandler handler)
+    {
+        EnsureOpen();
+        Presence = handler;
+    }
+
+    public void SetUndeliverableMessageHandler(IUndeliverableMessageHandler handler)
+    {
+        EnsureOpen();
+        UndeliverableMessages = handler;
+    }
+
+    public bool TryGetIqHandler(ReadOnlySpan<byte> namespaceName, ReadOnlySpan<byte> localName, [NotNullWhen(true)] out IqHandlerEntry? entry)
+    {
+        var length = namespaceName.Length + 1 + localName.Length;
+        if (length > MaxKeyBytes)
+        {
+            entry = null;
+            return false;
+        }
+
+        Span<byte> key = stackalloc byte[length];
+        WriteKey(key, namespaceName, localName);
+        return _iqHandlers.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out entry);
+    }
+
+    public bool TryGetStreamElementHandler(ReadOnlySpan<byte> namespaceName, [NotNullWhen(true)] out IStreamElementHandler? handler)
+        => _streamElementHandlers.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(namespaceName, out handler);
+
+    internal void BeginModule(string name)
+    {
+        EnsureOpen();
+        if (_enabledModules.Contains(name))
+        {
+            throw new InvalidOperationException($"Module '{name}' is registered twice.");
+        }
+
+        _currentModule = name;
+        _enabledModules.Add(name);
+    }
+
+    internal void Seal()
+    {
+        _currentModule = "core";
+        _sealed = true;
+    }
+
+    private void EnsureOpen()
+    {
+        if (_sealed)
+        {
+            throw new InvalidOperationException("Modules register at start-up only.");
+        }
+    }
+
+    private static byte[] MakeKey(ReadOnlySpan<byte> namespaceName, ReadOnlySpan<byte> localName)
+    {
+        var key = new byte[namespaceName.Length + 1 + localName.Length];
+        if (key.Length > MaxKeyBytes)
+        {
+            throw new ArgumentException("Iq payload name and namespace are too long.", nameof(namespaceName));
+        }
+
+        WriteKey(key, namespaceName, localName);
+        return key;
+    }
+
+    private static void WriteKey(Span<byte> key, ReadOnlySpan<byte> namespaceName, ReadOnlySpan<byte> localName)
+    {
+        namespaceName.CopyTo(key);
+        key[namespaceName.Length] = (byte)' ';
+        localName.CopyTo(key[(namespaceName.Length + 1)..]);
+    }
+}

@@ -1,0 +1,118 @@
+using HighPerf.Xmpp.Core.Addressing;
+using HighPerf.Xmpp.Core.Protocol;
+using HighPerf.Xmpp.Core.Sessions;
+using HighPerf.Xmpp.Core.Stanzas;
+using HighPerf.Xmpp.Xml.Tokenizer;
+
+namespace HighPerf.Xmpp.Core.Routing;
+
+/// <summary>Message delivery (RFC 6121 §8.5, the "message" rows of the routing table).</summary>
+public sealed partial class Router
+{
+    private void RouteMessage(XmppSession sender, in XmlElement element, ReadOnlySpan<byte> to, in JidParts parts, Destination destination)
+    {
+        var type = StanzaTypes.ParseMessage(element.TypeValue);
+        switch (destination)
+        {
+            case Destination.None:
+                // RFC 6120 §10.3.1: no 'to' means the sender's own bare JID.
+                DeliverMessageToBare(sender, element, sender.BareJid, type, default);
+                break;
+            case Destination.LocalBare:
+                DeliverMessageToBare(sender, element, to, type, to);
+                break;
+            case Destination.LocalFull:
+                var recipient = _server.Routes.FindSession(parts.Bare(to), parts.Resource(to));
+                if (recipient is not null)
+                {
+                    recipient.DeliverStamped(element, sender.FromAttribute);
+                }
+                else if (type is MessageType.Normal or MessageType.Chat or MessageType.Headline)
+                {
+                    // RFC 6121 §8.5.3.2.1: an unknown resource is treated as the bare JID.
+                    DeliverMessageToBare(sender, element, parts.Bare(to), type, to);
+                }
+                else if (type == MessageType.Groupchat)
+                {
+                    Bounce(sender, element, to, StanzaErrorCondition.ServiceUnavailable);
+                }
+
+                break;
+            case Destination.Remote:
+                Bounce(sender, element, to, StanzaErrorCondition.RemoteServerNotFound);
+                break;
+            default:
+                // A message to the server itself: no module takes messages, so tell the sender.
+                if (type is MessageType.Normal or MessageType.Chat)
+                {
+                    Bounce(sender, element, to, StanzaErrorCondition.ServiceUnavailable);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>RFC 6121 §8.5.2: a message for a bare JID goes to the user's most available resources.</summary>
+    public void DeliverMessageToBare(XmppSession sender, in XmlElement element, ReadOnlySpan<byte> bareJid, MessageType type, ReadOnlySpan<byte> originalTo)
+    {
+        if (type == MessageType.Groupchat)
+        {
+            Bounce(sender, element, originalTo, StanzaErrorCondition.ServiceUnavailable);
+            return;
+        }
+
+        if (_server.Routes.TryGetUser(bareJid, out var user) && DeliverToAvailable(user, element, sender.FromAttribute, type == MessageType.Headline))
+        {
+            return;
+        }
+
+        if (type is MessageType.Headline or MessageType.Error)
+        {
+            return; // RFC 6121 §8.5.2.2.1: never stored, silently dropped.
+        }
+
+        if (user is null && !AccountExists(bareJid))
+        {
+            Bounce(sender, element, originalTo, StanzaErrorCondition.ServiceUnavailable);
+            return;
+        }
+
+        var offline = _server.Modules.UndeliverableMessages;
+        if (offline is null || !offline.TakeMessage(sender, element, bareJid))
+        {
+            Bounce(sender, element, originalTo, StanzaErrorCondition.ServiceUnavailable);
+        }
+    }
+
+    /// <summary>
+    /// Delivers to the user's available resources with non-negative priority: all of them when
+    /// <paramref name="toAll"/>, else those sharing the highest priority. False when there are none.
+    /// </summary>
+    public static bool DeliverToAvailable(LocalUser user, in XmlElement element, ReadOnlySpan<byte> fromAttribute, bool toAll)
+    {
+        var sessions = user.Sessions;
+        var best = int.MinValue;
+        foreach (var session in sessions)
+        {
+            if (session.IsAvailable && session.Priority >= 0 && session.Priority > best)
+            {
+                best = session.Priority;
+            }
+        }
+
+        if (best == int.MinValue)
+        {
+            return false;
+        }
+
+        foreach (var session in sessions)
+        {
+            if (session.IsAvailable && session.Priority >= 0 && (toAll || session.Priority == best))
+            {
+                session.DeliverStamped(element, fromAttribute);
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,148 @@
+using HighPerf.Xmpp.Core.Addressing;
+using HighPerf.Xmpp.Core.Buffers;
+using HighPerf.Xmpp.Core.Protocol;
+using HighPerf.Xmpp.Core.Stanzas;
+using HighPerf.Xmpp.Xml.Tokenizer;
+
+namespace HighPerf.Xmpp.Core.Sessions;
+
+/// <summary>Stanzas of a bound session: checks of 'from' and 'to', then the router (RFC 6120 §8).</summary>
+public sealed partial class XmppSession
+{
+    private bool HandleBoundElement(in XmlElement element)
+    {
+        var ns = element.Namespace;
+        if (!ns.SequenceEqual(XmppNames.NsClient))
+        {
+            if (_server.Modules.TryGetStreamElementHandler(ns, out var handler))
+            {
+                return handler.HandleElement(this, element) && _stage != StreamStage.Closed;
+            }
+
+            CloseWithStreamError(StreamErrorCondition.UnsupportedStanzaType);
+            return false;
+        }
+
+        StanzaKind kind;
+        var name = element.LocalName;
+        if (name.SequenceEqual(XmppNames.Message))
+        {
+            kind = StanzaKind.Message;
+        }
+        else if (name.SequenceEqual(XmppNames.Presence))
+        {
+            kind = StanzaKind.Presence;
+        }
+        else if (name.SequenceEqual(XmppNames.Iq))
+        {
+            kind = StanzaKind.Iq;
+        }
+        else
+        {
+            CloseWithStreamError(StreamErrorCondition.UnsupportedStanzaType);
+            return false;
+        }
+
+        if (element.From.IsPresent && !IsOwnAddress(element.FromValue))
+        {
+            // RFC 6120 §8.1.2.1: a client may only claim its own full or bare JID.
+            CloseWithStreamError(StreamErrorCondition.InvalidFrom);
+            return false;
+        }
+
+        Span<byte> to = stackalloc byte[JidNormalizer.MaxJidBytes];
+        var toLength = 0;
+        JidParts toParts = default;
+        if (element.To.IsPresent && !JidText.TryNormalize(element.ToValue, to, out toLength, out toParts))
+        {
+            if (!element.TypeValue.SequenceEqual(XmppNames.Error))
+            {
+                SendError(element, StanzaErrorCondition.JidMalformed);
+            }
+
+            return true;
+        }
+
+        var toJid = to[..toLength];
+        foreach (var interceptor in _server.Modules.Interceptors)
+        {
+            if (!interceptor.OnClientStanza(this, element, kind, toJid))
+            {
+                return _stage != StreamStage.Closed;
+            }
+        }
+
+        _server.Router.Route(this, element, kind, toJid, toParts);
+        return _stage != StreamStage.Closed;
+    }
+
+    private bool IsOwnAddress(ReadOnlySpan<byte> rawFrom)
+    {
+        if (rawFrom.SequenceEqual(_jid))
+        {
+            return true;
+        }
+
+        Span<byte> from = stackalloc byte[JidNormalizer.MaxJidBytes];
+        if (!JidText.TryNormalize(rawFrom, from, out var length, out _))
+        {
+            return false;
+        }
+
+        var normalized = from[..length];
+        return normalized.SequenceEqual(_jid) || normalized.SequenceEqual(BareJid);
+    }
+
+    /// <summary>Answers a stanza from this client with a stanza error from the address it was sent to.</summary>
+    public void SendError(in XmlElement element, StanzaErrorCondition condition, ReadOnlySpan<byte> errorFrom = default)
+    {
+        if (element.TypeValue.SequenceEqual(XmppNames.Error))
+        {
+            return; // RFC 6120 §8.3.1: never answer an error with an error.
+        }
+
+        var writer = ScratchWriter.Rent();
+        StanzaErrorWriter.Write(writer, element.LocalName, element.IdValue, element.Id.IsPresent, errorFrom, _jid, condition);
+        Send(writer.WrittenSpan);
+    }
+
+    /// <summary>Answers an iq from this client with a result, optionally carrying <paramref name="payload"/>.</summary>
+    public void SendIqResult(in XmlElement request, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> from = default)
+    {
+        var writer = ScratchWriter.Rent();
+        writer.Write("<iq type='result'"u8);
+        EscapingWriter.WriteAttribute(writer, XmppNames.Id, request.IdValue);
+        if (!from.IsEmpty)
+        {
+            EscapingWriter.WriteEscapedAttribute(writer, XmppNames.From, from);
+        }
+
+        if (_jid.Length > 0)
+        {
+            EscapingWriter.WriteEscapedAttribute(writer, XmppNames.To, _jid);
+        }
+
+        if (payload.IsEmpty)
+        {
+            writer.Write("/>"u8);
+        }
+        else
+        {
+            writer.Write(">"u8);
+            writer.Write(payload);
+            writer.Write("</iq>"u8);
+        }
+
+        Send(writer.WrittenSpan);
+    }
+
+    /// <summary>Thread-safe. Delivers a stanza another entity sent, with its 'from' set to <paramref name="fromAttribute"/>
+    /// (a pre-encoded ` from='…'`), replacing any 'from' it carried. One copy, into this session's queue.</summary>
+    public bool DeliverStamped(in XmlElement element, ReadOnlySpan<byte> fromAttribute)
+        => Send(StanzaSlices.Of(element, cutTo: false).With(fromAttribute, default));
+
+    /// <summary>Thread-safe. As <see cref="DeliverStamped(in XmlElement, ReadOnlySpan{byte})"/>, also addressing it to this
+    /// session's full JID (used for broadcast presence, which carries no 'to' of its own).</summary>
+    public bool DeliverAddressed(in XmlElement element, ReadOnlySpan<byte> fromAttribute)
+        => Send(StanzaSlices.Of(element, cutTo: true).With(fromAttribute, _toAttribute));
+}

@@ -1,0 +1,232 @@
+using System.Diagnostics.CodeAnalysis;
+using HighPerf.Xmpp.Core.Buffers;
+using HighPerf.Xmpp.Core.Hosting;
+using HighPerf.Xmpp.Core.Protocol;
+using HighPerf.Xmpp.Core.Routing;
+using HighPerf.Xmpp.Xml.Tokenizer;
+
+namespace HighPerf.Xmpp.Core.Sessions;
+
+/// <summary>
+/// One client-to-server stream: negotiation (header, STARTTLS, SASL, bind), then stanza handling. All
+/// methods except those marked thread-safe run on the connection's event loop, which the transport
+/// guarantees; other threads reach a session only through its transport's queue.
+/// </summary>
+[SuppressMessage("Design", "CA1001", Justification = "The tokenizer's pooled buffers are returned when the connection closes (OnTransportClosed, CloseWithStreamError), not by a caller.")]
+public sealed partial class XmppSession
+{
+    private readonly XmppServer _server;
+    private readonly ISessionTransport _transport;
+    private readonly XmlStreamTokenizer _tokenizer;
+    private StreamStage _stage;
+    private bool _headerSent;
+    private bool _restartPending;
+    private bool _tlsPending;
+    private byte[]? _domain;
+    private byte[] _jid = [];
+    private int _bareLength;
+    private int _resourceStart = -1;
+    private byte[] _fromAttribute = [];
+    private byte[] _toAttribute = [];
+    private LocalUser? _user;
+    private int _ended;
+    private bool _feeding;
+
+    public XmppSession(XmppServer server, ISessionTransport transport)
+    {
+        _server = server;
+        _transport = transport;
+        _tokenizer = new XmlStreamTokenizer(server.Options.XmlLimits);
+    }
+
+    public XmppServer Server => _server;
+
+    public ISessionTransport Transport => _transport;
+
+    public StreamStage Stage => _stage;
+
+    public bool IsAuthenticated { get; private set; }
+
+    public bool IsBound => _stage == StreamStage.Bound;
+
+    /// <summary>The served domain this stream is for (normalized).</summary>
+    public ReadOnlySpan<byte> Domain => _domain;
+
+    /// <summary>Normalized full JID once bound (bare JID once authenticated).</summary>
+    public ReadOnlySpan<byte> FullJid => _jid;
+
+    public ReadOnlySpan<byte> BareJid => _jid.AsSpan(0, _bareLength);
+
+    public ReadOnlySpan<byte> Resource => _resourceStart < 0 ? default : _jid.AsSpan(_resourceStart);
+
+    /// <summary>The pre-encoded ` from='full JID'` attribute the router inserts into stanzas from this session.</summary>
+    public ReadOnlySpan<byte> FromAttribute => _fromAttribute;
+
+    /// <summary>The pre-encoded ` to='full JID'` attribute for stanzas addressed to this session.</summary>
+    public ReadOnlySpan<byte> ToAttribute => _toAttribute;
+
+    /// <summary>The user entry in the routing table while bound.</summary>
+    public LocalUser? User => _user;
+
+    /// <summary>Bytes the tokenizer holds for an unfinished stanza.</summary>
+    public int BufferedInputBytes => _tokenizer.BufferedBytes;
+
+    /// <summary>Per-session state owned by the presence logic (RFC 6121 §4) while bound.</summary>
+    public object? PresenceState => Volatile.Read(ref _presenceState);
+
+    private object? _presenceState;
+
+    /// <summary>Thread-safe: sets the presence state once and returns whichever state won.</summary>
+    public object GetOrAddPresenceState(object candidate)
+        => Interlocked.CompareExchange(ref _presenceState, candidate, null) ?? candidate;
+
+    /// <summary>
+    /// Feeds bytes read from the connection. Returns how many were consumed: less than
+    /// <paramref name="input"/>.Length only when the session switched the transport to TLS, in which case the
+    /// rest belongs to the TLS layer.
+    /// </summary>
+    public int ProcessInput(ReadOnlySpan<byte> input)
+    {
+        _feeding = true;
+        try
+        {
+            return Feed(input);
+        }
+        finally
+        {
+            _feeding = false;
+            if (_stage == StreamStage.Closed)
+            {
+                _tokenizer.Dispose();
+            }
+        }
+    }
+
+    private int Feed(ReadOnlySpan<byte> input)
+    {
+        var offset = 0;
+        while (offset < input.Length && _stage != StreamStage.Closed)
+        {
+            var sink = new SessionSink(this);
+            var error = _tokenizer.Feed(input[offset..], ref sink, out var consumed);
+            offset += consumed;
+            if (error != XmlStreamError.None)
+            {
+                if (_stage != StreamStage.Closed)
+                {
+                    CloseWithStreamError(StreamErrors.FromTokenizer(error));
+                }
+
+                return input.Length;
+            }
+
+            if (_tlsPending)
+            {
+                _tlsPending = false;
+                RestartStream();
+                _transport.StartTls();
+                return offset;
+            }
+
+            if (_restartPending)
+            {
+                _restartPending = false;
+                RestartStream();
+            }
+        }
+
+        return _stage == StreamStage.Closed ? input.Length : offset;
+    }
+
+    /// <summary>Thread-safe. Queues bytes for this client; false when the connection is gone or over its bound.</summary>
+    public bool Send(scoped in OutboundParts parts) => _transport.Enqueue(parts);
+
+    /// <summary>Thread-safe. Queues bytes for this client.</summary>
+    public bool Send(ReadOnlySpan<byte> bytes) => _transport.Enqueue(new OutboundParts(bytes));
+
+    /// <summary>Called by the transport (on the session's loop) once the connection is closed, cleanly or not.</summary>
+    public void OnTransportClosed()
+    {
+        _stage = StreamStage.Closed;
+        if (!_feeding)
+        {
+            // The tokenizer's pooled buffers go back only outside a Feed call, which may still be using them.
+            _tokenizer.Dispose();
+        }
+
+        End();
+    }
+
+    /// <summary>Closes the stream with a stream error (RFC 6120 §4.9), sending our header first if needed.</summary>
+    public void CloseWithStreamError(StreamErrorCondition condition)
+    {
+        if (_stage == StreamStage.Closed)
+        {
+            return;
+        }
+
+        CoreLog.StreamError(_server.Logger, StreamErrors.Name(condition), _transport.RemoteAddress);
+        if (_headerSent)
+        {
+            _transport.EnqueueAndClose(new OutboundParts(StreamErrors.Get(condition)));
+        }
+        else
+        {
+            var writer = ScratchWriter.Rent();
+            WriteStreamHeader(writer, default);
+            writer.Write(StreamErrors.Get(condition));
+            _transport.EnqueueAndClose(new OutboundParts(writer.WrittenSpan));
+        }
+
+        _stage = StreamStage.Closed;
+        if (!_feeding)
+        {
+            _tokenizer.Dispose();
+        }
+
+        End();
+    }
+
+    /// <summary>Thread-safe. Ends this session from elsewhere (a replacing login, an admin kick, shutdown).</summary>
+    public void Kick(StreamErrorCondition condition)
+    {
+        _transport.EnqueueAndClose(new OutboundParts(StreamErrors.Get(condition)));
+    }
+
+    private void RestartStream()
+    {
+        _tokenizer.Reset();
+        _headerSent = false;
+        _stage = StreamStage.AwaitingHeader;
+    }
+
+    private void End()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return;
+        }
+
+        var user = _user;
+        if (user is null)
+        {
+            return;
+        }
+
+        var last = _server.Routes.Detach(user, this);
+        foreach (var observer in _server.Modules.SessionObservers)
+        {
+            observer.OnEnded(this, last);
+        }
+    }
+
+    /// <summary>The tokenizer's callbacks, forwarded directly (a struct sink: no interface dispatch).</summary>
+    private readonly struct SessionSink(XmppSession session) : IXmlStreamSink
+    {
+        public bool OnStreamOpen(in StreamHeader header) => session.OnStreamOpen(header);
+
+        public bool OnElement(in XmlElement element) => session.OnElement(element);
+
+        public bool OnStreamClose() => session.OnStreamClose();
+    }
+}

@@ -1,0 +1,10 @@
+namespace HighPerf.Xmpp.Core.Stanzas;
+
+public enum IqType : byte
+{
+    Invalid,
+    Get,
+    Set,
+    Result,
+    Error,
+}

@@ -1,0 +1,10 @@
+namespace HighPerf.Xmpp.Core.Stanzas;
+
+public enum MessageType : byte
+{
+    Normal,
+    Chat,
+    Groupchat,
+    Headline,
+    Error,
+}

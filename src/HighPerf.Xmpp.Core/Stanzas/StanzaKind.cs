@@ -1,0 +1,8 @@
+namespace HighPerf.Xmpp.Core.Stanzas;
+
+public enum StanzaKind : byte
+{
+    Message,
+    Presence,
+    Iq,
+}

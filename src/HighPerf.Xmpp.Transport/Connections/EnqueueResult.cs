@@ -1,0 +1,8 @@
+namespace HighPerf.Xmpp.Transport.Connections;
+
+internal enum EnqueueResult : byte
+{
+    Queued,
+    ScheduleDrain,
+    Rejected,
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using DotNetty.Buffers;
+using DotNetty.Common.Concurrency;
+using DotNetty.Handlers.Tls;
+using DotNetty.Transport.Channels;
+using HighPerf.Xmpp.Core.Hosting;
+using HighPerf.Xmpp.Core.Protocol;
+using HighPerf.Xmpp.Core.Sessions;
+using HighPerf.Xmpp.Transport.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HighPerf.Xmpp.Transport.Connections;
+
+/// <summary>
+/// The last handler of a c2s pipeline and the session's view of its connection: it feeds inbound bytes to
+/// the <see cref="XmppSession"/> and owns the outbound queue that any thread may append to. Handler methods
+/// stay public overrides: DotNetty decides which to call by reflecting over them (IsSkippable).
+/// </summary>
+internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTransport, IRunnable
+{
+    private readonly XmppServer _server;
+    private readonly TransportOptions _options;
+    private readonly ILogger _logger;
+    private readonly bool _directTls;
+    private IChannelHandlerContext _ctx = null!;
+    private XmppSession _session = null!;
+    private OutboundQueue _queue = null!;
+    private IByteBuffer[] _taken = new IByteBuffer[4];
+    private IScheduledTask? _authTimer;
+    private string _remote = "?";
+    private bool _secure;
+    private bool _tlsRequested;
+    private bool _compressionRequested;
+    private bool _compressed;
+    private volatile bool _closeAfterDrain;
+    private bool _closing;
+
+    public XmppConnection(XmppServer server, TransportOptions options, ILogger logger, bool directTls)
+    {
+        _server = server;
+        _options = options;
+        _logger = logger;
+        _directTls = directTls;
+        _secure = directTls;
+    }
+
+    public bool IsSecure => _secure;
+
+    public bool CanStartTls => !_secure && _options.TlsHandlerFactory is not null;
+
+    public bool IsCompressed => _compressed;
+
+    public string RemoteAddress => _remote;
+
+    internal XmppSession Session => _session;
+
+    public override void ChannelActive(IChannelHandlerContext context)
+    {
+        _ctx = context;
+        _remote = (context.Channel.RemoteAddress as IPEndPoint)?.Address.ToString() ?? "?";
+        _queue = new OutboundQueue(context.Allocator, _options.OutboundQueueLimitBytes);
+        _session = new XmppSession(_server, this);
+        var timeout = _server.Options.AuthenticationTimeout;
+        if (timeout > TimeSpan.Zero)
+        {
+            _authTimer = context.Executor.Schedule(static state => ((XmppConnection)state).OnAuthenticationTimeout(), this, timeout);
+        }
+
+        TransportLog.ConnectionOpened(_logger, _remote);
+        context.FireChannelActive();
+    }
+
+    public override void ChannelInactive(IChannelHandlerContext context)
+    {
+        _closing = true;
+        _authTimer?.Cancel();
+        _queue?.Close();
+        _session?.OnTransportClosed();
+        TransportLog.ConnectionClosed(_logger, _remote);
+        context.FireChannelInactive();
+    }
+
+    public override void ExceptionCaught(IChannelHandlerContext context, Exception exception)
+    {
+        TransportLog.ConnectionFailed(_logger, _remote, exception.Message);
+        context.CloseAsync();
+    }
+
+    public override void UserEventTriggered(IChannelHandlerContext context, object evt)
+    {
+        if (evt is TlsHandshakeCompletionEvent { IsSuccessful: false } failed)
+        {
+            TransportLog.TlsFailed(_logger, _remote, failed.Exception?.Message ?? "unknown");
+            context.CloseAsync();
+            return;
+        }
+
+        context.FireUserEventTriggered(evt);
+    }
+
+    public override void ChannelWritabilityChanged(IChannelHandlerContext context)
+    {
+        if (context.Channel.IsWritable)
+        {
+            Drain();
+        }
+
+        context.FireChannelWritabilityChanged();
+    }
+
+    private void OnAuthenticationTimeout()
+    {
+        if (!_session.IsAuthenticated && !_session.IsClosed)
+        {
+            TransportLog.AuthTimeout(_logger, _remote);
+            _session.CloseWithStreamError(StreamErrorCondition.ConnectionTimeout);
+        }
+    }
+
+    public void Schedule(TimeSpan delay, Action<object?> work, object? state)
+    {
+        var executor = _ctx.Executor;
+        if (delay <= TimeSpan.Zero)
+        {
+            executor.Execute(work, state);
+        }
+        else
+        {
+            executor.Schedule(work, state, delay);
+        }
+    }
+}

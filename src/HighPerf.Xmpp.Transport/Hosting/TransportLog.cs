@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace HighPerf.Xmpp.Transport.Hosting;
+
+/// <summary>Log messages of the transport, with fixed event ids.</summary>
+internal static partial class TransportLog
+{
+    [LoggerMessage(2000, LogLevel.Information, "Listening for c2s on {EndPoint} ({Mode})")]
+    public static partial void Listening(ILogger logger, string endPoint, string mode);
+
+    [LoggerMessage(2001, LogLevel.Debug, "Connection from {Remote} opened")]
+    public static partial void ConnectionOpened(ILogger logger, string remote);
+
+    [LoggerMessage(2002, LogLevel.Debug, "Connection from {Remote} closed")]
+    public static partial void ConnectionClosed(ILogger logger, string remote);
+
+    [LoggerMessage(2003, LogLevel.Debug, "Connection from {Remote} failed: {Reason}")]
+    public static partial void ConnectionFailed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(2004, LogLevel.Information, "Connection from {Remote} closed: its outbound queue exceeded {Limit} bytes")]
+    public static partial void SlowReader(ILogger logger, string remote, long limit);
+
+    [LoggerMessage(2005, LogLevel.Debug, "TLS handshake with {Remote} failed: {Reason}")]
+    public static partial void TlsFailed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(2006, LogLevel.Information, "Connection from {Remote} timed out before authenticating")]
+    public static partial void AuthTimeout(ILogger logger, string remote);
+}

@@ -1,0 +1,37 @@
+using DotNetty.Transport.Channels;
+using DotNetty.Transport.Channels.Sockets;
+using HighPerf.Xmpp.Core.Hosting;
+using HighPerf.Xmpp.Transport.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace HighPerf.Xmpp.Transport.Hosting;
+
+/// <summary>Builds each accepted connection's pipeline: [tls (direct TLS only)] → connection.</summary>
+internal sealed class XmppChannelInitializer : ChannelInitializer<ISocketChannel>
+{
+    private readonly XmppServer _server;
+    private readonly TransportOptions _options;
+    private readonly ILogger _logger;
+    private readonly bool _directTls;
+
+    public XmppChannelInitializer(XmppServer server, TransportOptions options, ILogger logger, bool directTls)
+    {
+        _server = server;
+        _options = options;
+        _logger = logger;
+        _directTls = directTls;
+    }
+
+    public override bool IsSharable => true;
+
+    protected override void InitChannel(ISocketChannel channel)
+    {
+        var pipeline = channel.Pipeline;
+        if (_directTls)
+        {
+            pipeline.AddLast("tls", _options.TlsHandlerFactory!(true));
+        }
+
+        pipeline.AddLast("xmpp", new XmppConnection(_server, _options, _logger, _directTls));
+    }
+}
