@@ -28,4 +28,10 @@ public sealed class RosterItemRecord
 
     /// <summary>The stored inbound subscribe stanza (raw bytes) while <see cref="PendingIn"/>, to be shown at next login.</summary>
     public byte[]? PendingInStanza { get; set; }
+
+    /// <summary>
+    /// The record only remembers subscription state for a contact the user never added (an inbound request
+    /// not yet answered, RFC 6121 §3.1.3): it is not part of the roster the user sees.
+    /// </summary>
+    public bool Hidden { get; set; }
 }

@@ -15,6 +15,7 @@ internal static class RosterItemCodec
     private const byte PreApproved = 4;
     private const byte HasName = 8;
     private const byte HasStanza = 16;
+    private const byte Hidden = 32;
 
     public static int SizeOf(RosterItemRecord item)
     {
@@ -37,7 +38,7 @@ internal static class RosterItemCodec
     {
         destination[0] = RecordTag.RosterItemV1;
         destination[1] = (byte)((item.PendingOut ? PendingOut : 0) | (item.PendingIn ? PendingIn : 0) | (item.PreApproved ? PreApproved : 0)
-            | (item.Name is null ? 0 : HasName) | (item.PendingInStanza is null ? 0 : HasStanza));
+            | (item.Name is null ? 0 : HasName) | (item.PendingInStanza is null ? 0 : HasStanza) | (item.Hidden ? Hidden : 0));
         destination[2] = (byte)item.Subscription;
         var at = 3;
         if (item.Name is not null)
@@ -88,6 +89,7 @@ internal static class RosterItemCodec
                 PendingIn = (flags & PendingIn) != 0,
                 PreApproved = (flags & PreApproved) != 0,
                 PendingInStanza = stanza,
+                Hidden = (flags & Hidden) != 0,
             };
         }
         catch (ArgumentOutOfRangeException)
