@@ -1,10 +1,8 @@
+using HighPerf.Xmpp.Server.Cli;
+
 namespace HighPerf.Xmpp.Server;
 
 internal static class Program
 {
-    private static int Main()
-    {
-        Console.Error.WriteLine("highperf-xmpp: the server host arrives with the c2s issue.");
-        return 2;
-    }
+    private static Task<int> Main(string[] args) => CommandLine.Build().Parse(args).InvokeAsync();
 }

@@ -1,0 +1,149 @@
+using HighPerf.Xmpp.Core.Addressing;
+using HighPerf.Xmpp.Core.Sasl;
+using HighPerf.Xmpp.Server.Configuration;
+using HighPerf.Xmpp.Server.Hosting;
+using HighPerf.Xmpp.Storage.Abstractions;
+using HighPerf.Xmpp.Storage.Faster;
+
+namespace HighPerf.Xmpp.Server.Cli;
+
+/// <summary>
+/// adduser / passwd / deluser against the store. The store admits one process at a time, so these run
+/// while the server is stopped; a running server's lock gives a clear message instead of a corrupt store.
+/// </summary>
+internal static class UserCommands
+{
+    public static async Task<int> AddUserAsync(ServerConfig config, string jidText, string? password)
+    {
+        if (!TryParseAccount(config, jidText, out var jid))
+        {
+            return 2;
+        }
+
+        password ??= ReadNewPassword();
+        if (password is null)
+        {
+            return 2;
+        }
+
+        var record = ScramCredentials.Derive(password, config.Auth.ScramIterations);
+        var bare = jid.Bare.ToArray();
+        return await WithStoreAsync(config, async store =>
+        {
+            if (!await store.Accounts.CreateAsync(bare, record))
+            {
+                await Console.Error.WriteLineAsync($"{jid} already exists (use passwd to change its password).");
+                return 1;
+            }
+
+            Console.WriteLine($"Created {jid}.");
+            return 0;
+        });
+    }
+
+    public static async Task<int> ChangePasswordAsync(ServerConfig config, string jidText, string? password)
+    {
+        if (!TryParseAccount(config, jidText, out var jid))
+        {
+            return 2;
+        }
+
+        password ??= ReadNewPassword();
+        if (password is null)
+        {
+            return 2;
+        }
+
+        var record = ScramCredentials.Derive(password, config.Auth.ScramIterations);
+        var bare = jid.Bare.ToArray();
+        return await WithStoreAsync(config, async store =>
+        {
+            if (!await store.Accounts.UpdateAsync(bare, record))
+            {
+                await Console.Error.WriteLineAsync($"{jid} does not exist.");
+                return 1;
+            }
+
+            Console.WriteLine($"Changed the password of {jid}.");
+            return 0;
+        });
+    }
+
+    public static async Task<int> DeleteUserAsync(ServerConfig config, string jidText)
+    {
+        if (!TryParseAccount(config, jidText, out var jid))
+        {
+            return 2;
+        }
+
+        var bare = jid.Bare.ToArray();
+        return await WithStoreAsync(config, async store =>
+        {
+            if (!await store.Accounts.DeleteAsync(bare))
+            {
+                await Console.Error.WriteLineAsync($"{jid} does not exist.");
+                return 1;
+            }
+
+            await store.Rosters.DeleteAllAsync(bare);
+            await store.Offline.DeleteAllAsync(bare);
+            await store.UserData.DeleteAllAsync(bare);
+            Console.WriteLine($"Deleted {jid} with its roster, offline messages and private data.");
+            return 0;
+        });
+    }
+
+    private static bool TryParseAccount(ServerConfig config, string text, out Jid jid)
+    {
+        if (!Jid.TryParse(text, out jid!) || jid.Local is null || jid.Resource is not null)
+        {
+            Console.Error.WriteLine($"'{text}' is not a bare JID like user@{config.Domains[0]}.");
+            return false;
+        }
+
+        if (!config.Domains.Contains(jid.Domain, StringComparer.Ordinal))
+        {
+            Console.Error.WriteLine($"{jid.Domain} is not served here (domains: {string.Join(", ", config.Domains)}).");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string? ReadNewPassword()
+    {
+        var first = PasswordPrompt.Read("Password: ");
+        if (string.IsNullOrEmpty(first))
+        {
+            Console.Error.WriteLine("An empty password is not allowed.");
+            return null;
+        }
+
+        if (!Console.IsInputRedirected && PasswordPrompt.Read("Again: ") != first)
+        {
+            Console.Error.WriteLine("The passwords differ.");
+            return null;
+        }
+
+        return first;
+    }
+
+    private static async Task<int> WithStoreAsync(ServerConfig config, Func<IDataStore, Task<int>> action)
+    {
+        IDataStore store;
+        try
+        {
+            store = await FasterDataStore.OpenAsync(ServerHost.StoreOptionsFrom(config));
+        }
+        catch (StoreLockedException ex)
+        {
+            await Console.Error.WriteLineAsync($"{ex.Message} Stop the server first.");
+            return 1;
+        }
+
+        await using (store)
+        {
+            return await action(store);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text.Json;
+
+namespace HighPerf.Xmpp.Server.Configuration;
+
+/// <summary>Reads the JSON file (or the embedded defaults) and checks every value, naming the bad key.</summary>
+public static class ConfigLoader
+{
+    private static readonly string[] LogLevels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"];
+    private static readonly string[] Engines = ["auto", "openssl", "managed"];
+
+    public static ServerConfig Load(string? path)
+    {
+        ServerConfig? config;
+        if (path is null)
+        {
+            config = new ServerConfig();
+        }
+        else
+        {
+            if (!File.Exists(path))
+            {
+                throw new ConfigException($"Configuration file '{path}' does not exist.");
+            }
+
+            try
+            {
+                using var stream = File.OpenRead(path);
+                config = JsonSerializer.Deserialize(stream, ServerConfigJsonContext.Default.ServerConfig);
+            }
+            catch (JsonException ex)
+            {
+                throw new ConfigException($"Configuration file '{path}': {ex.Message} (key {ex.Path ?? "?"}).");
+            }
+
+            if (config is null)
+            {
+                throw new ConfigException($"Configuration file '{path}' is empty.");
+            }
+        }
+
+        Validate(config);
+        return config;
+    }
+
+    public static void Validate(ServerConfig config)
+    {
+        if (config.Domains.Count == 0)
+        {
+            throw new ConfigException("domains: at least one domain is required.");
+        }
+
+        foreach (var domain in config.Domains)
+        {
+            if (string.IsNullOrWhiteSpace(domain) || domain.Contains('@', StringComparison.Ordinal) || domain.Contains('/', StringComparison.Ordinal))
+            {
+                throw new ConfigException($"domains: '{domain}' is not a domain name.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(config.DataDirectory))
+        {
+            throw new ConfigException("dataDirectory: must not be empty.");
+        }
+
+        for (var i = 0; i < config.Listeners.Client.Count; i++)
+        {
+            ParseEndPoint(config.Listeners.Client[i], $"listeners.client[{i}]");
+        }
+
+        for (var i = 0; i < config.Listeners.ClientDirectTls.Count; i++)
+        {
+            ParseEndPoint(config.Listeners.ClientDirectTls[i], $"listeners.clientDirectTls[{i}]");
+        }
+
+        if (config.Listeners.Client.Count + config.Listeners.ClientDirectTls.Count == 0)
+        {
+            throw new ConfigException("listeners: at least one client listener is required.");
+        }
+
+        if (!Engines.Contains(config.Tls.Engine))
+        {
+            throw new ConfigException($"tls.engine: '{config.Tls.Engine}' is not one of auto, openssl, managed.");
+        }
+
+        if (string.IsNullOrEmpty(config.Tls.Certificate) != string.IsNullOrEmpty(config.Tls.Key))
+        {
+            throw new ConfigException("tls.certificate and tls.key: give both PEM files, or neither for a generated certificate.");
+        }
+
+        RequireRange(config.Auth.TimeoutSeconds, 1, 3600, "auth.timeoutSeconds");
+        RequireRange(config.Auth.MaxFailures, 1, 100, "auth.maxFailures");
+        RequireRange(config.Auth.ScramIterations, 4096, 10_000_000, "auth.scramIterations");
+        RequireRange(config.Limits.MaxStanzaBytes, 4096, 64 * 1024 * 1024, "limits.maxStanzaBytes");
+        RequireRange(config.Limits.MaxDepth, 4, 1024, "limits.maxDepth");
+        RequireRange(config.Limits.MaxAttributes, 8, 4096, "limits.maxAttributes");
+        RequireRange(config.Limits.OutboundQueueBytes, 16 * 1024, 1024 * 1024 * 1024, "limits.outboundQueueBytes");
+        RequireRange(config.Storage.OfflineMessagesPerUser, 0, 1_000_000, "storage.offlineMessagesPerUser");
+        RequireRange(config.Storage.CommitIntervalMs, 1, 10_000, "storage.commitIntervalMs");
+        if (!LogLevels.Contains(config.Logging.Level))
+        {
+            throw new ConfigException($"logging.level: '{config.Logging.Level}' is not one of {string.Join(", ", LogLevels)}.");
+        }
+    }
+
+    public static IPEndPoint ParseEndPoint(string value, string key)
+    {
+        if (!IPEndPoint.TryParse(value, out var endPoint) || endPoint.Port == 0 && !value.EndsWith(":0", StringComparison.Ordinal))
+        {
+            throw new ConfigException($"{key}: '{value}' is not an address:port (for example 127.0.0.1:5222 or [::]:5222).");
+        }
+
+        return endPoint;
+    }
+
+    private static void RequireRange(int value, int min, int max, string key)
+    {
+        if (value < min || value > max)
+        {
+            throw new ConfigException($"{key}: {value} is outside {min}..{max}.");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System.Net;
+using HighPerf.Xmpp.Core.Hosting;
+using HighPerf.Xmpp.Server.Configuration;
+using HighPerf.Xmpp.Storage.Abstractions;
+using HighPerf.Xmpp.Storage.Faster;
+using HighPerf.Xmpp.Transport.Hosting;
+using HighPerf.Xmpp.Transport.Tls;
+using HighPerf.Xmpp.Xml.Tokenizer;
+using Microsoft.Extensions.Logging;
+
+namespace HighPerf.Xmpp.Server.Hosting;
+
+/// <summary>
+/// A running server: the store, TLS, the protocol core with its modules, and the listeners, wired from a
+/// <see cref="ServerConfig"/>. Used by the CLI's run command and by the end-to-end tests (in-process).
+/// </summary>
+public sealed class ServerHost : IAsyncDisposable
+{
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly IDataStore _store;
+    private readonly TlsServerContext? _tls;
+    private readonly XmppTransportHost _transport;
+    private int _stopped;
+
+    private ServerHost(ServerConfig config, ILoggerFactory loggerFactory, IDataStore store, TlsServerContext? tls, XmppServer server, XmppTransportHost transport)
+    {
+        Config = config;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("HighPerf.Xmpp.Server");
+        _store = store;
+        _tls = tls;
+        Server = server;
+        _transport = transport;
+    }
+
+    public ServerConfig Config { get; }
+
+    public XmppServer Server { get; }
+
+    public TlsServerContext? Tls => _tls;
+
+    /// <summary>Bound STARTTLS listeners then direct-TLS listeners, in configuration order.</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints => _transport.BoundEndPoints;
+
+    public static async Task<ServerHost> StartAsync(ServerConfig config, ILoggerFactory loggerFactory)
+    {
+        var dataDirectory = Path.GetFullPath(config.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var logger = loggerFactory.CreateLogger("HighPerf.Xmpp.Server");
+        ServerLog.Starting(logger, string.Join(", ", config.Domains), dataDirectory);
+
+        var store = await FasterDataStore.OpenAsync(StoreOptionsFrom(config)).ConfigureAwait(false);
+        TlsServerContext? tls = null;
+        try
+        {
+            tls = CreateTls(config, dataDirectory, loggerFactory, logger);
+            var modules = ModuleCatalog.Create(config);
+            var server = new XmppServer(CoreOptionsFrom(config), store, modules, loggerFactory);
+            ServerLog.Modules(logger, string.Join(", ", server.Modules.EnabledModules));
+            var transport = new XmppTransportHost(server, TransportOptionsFrom(config, tls));
+            var host = new ServerHost(config, loggerFactory, store, tls, server, transport);
+            await transport.StartAsync(ListenersFrom(config)).ConfigureAwait(false);
+            return host;
+        }
+        catch
+        {
+            tls?.Dispose();
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Graceful stop: no new connections, system-shutdown to every session, final commit.</summary>
+    public async Task StopAsync(string reason = "stop requested")
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        ServerLog.ShuttingDown(_logger, reason);
+        await _transport.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        await _store.CommitAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
+        _tls?.Dispose();
+        ServerLog.Stopped(_logger);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync("disposed").ConfigureAwait(false);
+
+    internal static StoreOptions StoreOptionsFrom(ServerConfig config) => new()
+    {
+        Directory = Path.Combine(Path.GetFullPath(config.DataDirectory), "store"),
+        OfflineMessagesPerUser = config.Storage.OfflineMessagesPerUser,
+        CommitInterval = TimeSpan.FromMilliseconds(config.Storage.CommitIntervalMs),
+    };
+
+    private static XmppServerOptions CoreOptionsFrom(ServerConfig config) => new()
+    {
+        Domains = config.Domains,
+        RequireTls = config.Tls.Required,
+        AllowPlainWithoutTls = config.Auth.AllowPlainWithoutTls,
+        AuthenticationTimeout = TimeSpan.FromSeconds(config.Auth.TimeoutSeconds),
+        MaxAuthFailures = config.Auth.MaxFailures,
+        XmlLimits = new XmlStreamLimits
+        {
+            MaxStanzaBytes = config.Limits.MaxStanzaBytes,
+            MaxDepth = config.Limits.MaxDepth,
+            MaxAttributes = config.Limits.MaxAttributes,
+        },
+    };
+
+    private static TransportOptions TransportOptionsFrom(ServerConfig config, TlsServerContext? tls) => new()
+    {
+        OutboundQueueLimitBytes = config.Limits.OutboundQueueBytes,
+        TlsHandlerFactory = tls is null ? null : tls.CreateHandler,
+    };
+
+    private static List<ListenerOptions> ListenersFrom(ServerConfig config)
+    {
+        var listeners = new List<ListenerOptions>();
+        for (var i = 0; i < config.Listeners.Client.Count; i++)
+        {
+            listeners.Add(new ListenerOptions(ConfigLoader.ParseEndPoint(config.Listeners.Client[i], $"listeners.client[{i}]"), DirectTls: false));
+        }
+
+        for (var i = 0; i < config.Listeners.ClientDirectTls.Count; i++)
+        {
+            listeners.Add(new ListenerOptions(ConfigLoader.ParseEndPoint(config.Listeners.ClientDirectTls[i], $"listeners.clientDirectTls[{i}]"), DirectTls: true));
+        }
+
+        return listeners;
+    }
+
+    private static TlsServerContext CreateTls(ServerConfig config, string dataDirectory, ILoggerFactory loggerFactory, ILogger logger)
+    {
+        var files = new List<TlsCertificateFiles>();
+        if (!string.IsNullOrEmpty(config.Tls.Certificate))
+        {
+            files.Add(new TlsCertificateFiles(config.Domains[0], Path.GetFullPath(config.Tls.Certificate), Path.GetFullPath(config.Tls.Key!)));
+        }
+        else
+        {
+            foreach (var domain in config.Domains)
+            {
+                var info = SelfSignedCertificate.EnsureExists(dataDirectory, domain);
+                if (info.Created)
+                {
+                    ServerLog.CertificateCreated(logger, domain, info.CertificatePath);
+                }
+
+                ServerLog.CertificateFingerprint(logger, domain, info.Sha256Fingerprint);
+                files.Add(info.ToFiles(domain));
+            }
+        }
+
+        var engine = config.Tls.Engine switch
+        {
+            "openssl" => TlsEngine.OpenSsl,
+            "managed" => TlsEngine.Managed,
+            _ => TlsEngine.Auto,
+        };
+        var tls = TlsServerContext.Create(files, new TlsServerOptions { Engine = engine }, loggerFactory.CreateLogger("HighPerf.Xmpp.Tls"));
+        ServerLog.TlsEngine(logger, tls.Engine.ToString());
+        return tls;
+    }
+}

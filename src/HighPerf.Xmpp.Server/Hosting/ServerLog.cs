@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace HighPerf.Xmpp.Server.Hosting;
+
+/// <summary>Log messages of the host, with fixed event ids.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(3000, LogLevel.Information, "Serving {Domains}; data in {DataDirectory}")]
+    public static partial void Starting(ILogger logger, string domains, string dataDirectory);
+
+    [LoggerMessage(3001, LogLevel.Information, "Generated a self-signed certificate for {Domain}: {Path}")]
+    public static partial void CertificateCreated(ILogger logger, string domain, string path);
+
+    [LoggerMessage(3002, LogLevel.Information, "Certificate for {Domain}: SHA-256 {Fingerprint}")]
+    public static partial void CertificateFingerprint(ILogger logger, string domain, string fingerprint);
+
+    [LoggerMessage(3003, LogLevel.Information, "TLS engine: {Engine}")]
+    public static partial void TlsEngine(ILogger logger, string engine);
+
+    [LoggerMessage(3004, LogLevel.Information, "Shutting down ({Reason})")]
+    public static partial void ShuttingDown(ILogger logger, string reason);
+
+    [LoggerMessage(3005, LogLevel.Information, "Stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(3006, LogLevel.Information, "Modules: {Modules}")]
+    public static partial void Modules(ILogger logger, string modules);
+}

@@ -1,3 +1,0 @@
-namespace HighPerf.Xmpp.TestKit;
-
-internal static class TestKitMarker;

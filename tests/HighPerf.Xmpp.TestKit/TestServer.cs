@@ -1,0 +1,90 @@
+using System.Net;
+using HighPerf.Xmpp.Core.Sasl;
+using HighPerf.Xmpp.Server.Configuration;
+using HighPerf.Xmpp.Server.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HighPerf.Xmpp.TestKit;
+
+/// <summary>
+/// The real server, in-process, on free loopback ports with a temporary data folder that is deleted on
+/// dispose. Tests talk to it over sockets like any client.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly bool _ownsDirectory;
+
+    private TestServer(ServerHost host, string dataDirectory, bool ownsDirectory)
+    {
+        Host = host;
+        DataDirectory = dataDirectory;
+        _ownsDirectory = ownsDirectory;
+    }
+
+    public ServerHost Host { get; private set; }
+
+    public string DataDirectory { get; }
+
+    public string Domain => Host.Config.Domains[0];
+
+    /// <summary>The STARTTLS listener.</summary>
+    public IPEndPoint ClientEndPoint => Host.EndPoints[0];
+
+    /// <summary>The direct-TLS listener (XEP-0368).</summary>
+    public IPEndPoint DirectTlsEndPoint => Host.EndPoints[1];
+
+    public static async Task<TestServer> StartAsync(Action<ServerConfig>? configure = null, string? dataDirectory = null, ILoggerFactory? loggerFactory = null)
+    {
+        var ownsDirectory = dataDirectory is null;
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "hpx-test-" + Guid.NewGuid().ToString("N"));
+        var config = CreateConfig(dataDirectory);
+        configure?.Invoke(config);
+        ConfigLoader.Validate(config);
+        var host = await ServerHost.StartAsync(config, loggerFactory ?? NullLoggerFactory.Instance);
+        return new TestServer(host, dataDirectory, ownsDirectory);
+    }
+
+    /// <summary>A configuration like the embedded default, on ephemeral loopback ports.</summary>
+    public static ServerConfig CreateConfig(string dataDirectory) => new()
+    {
+        DataDirectory = dataDirectory,
+        Listeners = new ListenersConfig { Client = ["127.0.0.1:0"], ClientDirectTls = ["127.0.0.1:0"] },
+        Auth = new AuthConfig { TimeoutSeconds = 30 },
+    };
+
+    /// <summary>Creates an account the way adduser does (SCRAM keys only).</summary>
+    public async Task AddUserAsync(string localpart, string password = "secret")
+    {
+        var bare = System.Text.Encoding.UTF8.GetBytes($"{localpart}@{Domain}");
+        var record = ScramCredentials.Derive(password, 4096);
+        if (!await Host.Server.Store.Accounts.CreateAsync(bare, record))
+        {
+            throw new InvalidOperationException($"{localpart} exists already.");
+        }
+    }
+
+    /// <summary>Stops and starts the server on the same data folder (ports change).</summary>
+    public async Task RestartAsync()
+    {
+        var config = Host.Config;
+        await Host.StopAsync();
+        Host = await ServerHost.StartAsync(config, NullLoggerFactory.Instance);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync();
+        if (_ownsDirectory)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by the OS: the temp folder is cleaned up later.
+            }
+        }
+    }
+}
