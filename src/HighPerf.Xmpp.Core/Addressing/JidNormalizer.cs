@@ -56,8 +56,10 @@ public static class JidNormalizer
         var bare = slash < 0 ? input : input[..slash];
         var at = bare.IndexOf((byte)'@');
 
-        var position = 0;
+        // Each part is normalized into the room after its separator; with no room left a part is still
+        // validated, so a bad part reports Malformed whatever the buffer size.
         var localLength = 0;
+        var position = 0;
         if (at >= 0)
         {
             var error = TryNormalizeLocalpart(bare[..at], destination, out localLength);
@@ -66,41 +68,32 @@ public static class JidNormalizer
                 return error;
             }
 
-            if (localLength == destination.Length)
-            {
-                return JidError.DestinationTooSmall;
-            }
-
-            destination[localLength] = (byte)'@';
             position = localLength + 1;
         }
 
-        var domainError = TryNormalizeDomainpart(at < 0 ? bare : bare[(at + 1)..], destination[position..], out var domainLength);
+        var domainError = TryNormalizeDomainpart(at < 0 ? bare : bare[(at + 1)..], After(destination, position - 1), out var domainLength);
         if (domainError != JidError.None)
         {
             return domainError;
+        }
+
+        if (at >= 0)
+        {
+            destination[localLength] = (byte)'@';
         }
 
         position += domainLength;
         var resourceLength = 0;
         if (slash >= 0)
         {
-            if (position == destination.Length)
-            {
-                // Validate first so a bad resource reports Malformed whatever the buffer.
-                return TryNormalizeResourcepart(input[(slash + 1)..], Span<byte>.Empty, out _) is var e && e != JidError.DestinationTooSmall
-                    ? e
-                    : JidError.DestinationTooSmall;
-            }
-
-            destination[position++] = (byte)'/';
-            var error = TryNormalizeResourcepart(input[(slash + 1)..], destination[position..], out resourceLength);
+            var error = TryNormalizeResourcepart(input[(slash + 1)..], After(destination, position), out resourceLength);
             if (error != JidError.None)
             {
                 return error;
             }
 
-            position += resourceLength;
+            destination[position] = (byte)'/';
+            position += 1 + resourceLength;
         }
 
         written = position;
@@ -189,23 +182,16 @@ public static class JidNormalizer
             return IpLiteral(input, destination, out written);
         }
 
-        if (input.IndexOfAnyExcept(DomainAscii) >= 0 || ContainsALabel(input))
+        // Anything but ASCII letters, digits, '-', '_' and '.' is either invalid ASCII or IDNA's business.
+        if (input.IndexOfAnyExcept(DomainAscii) >= 0)
         {
-            return Ascii.IsValid(input) && input.IndexOfAnyExcept(DomainAscii) >= 0
-                ? JidError.Malformed
-                : IdnaDomain.Normalize(input, destination, MaxPartBytes, out written);
+            return Ascii.IsValid(input) ? JidError.Malformed : IdnaDomain.Normalize(input, destination, MaxPartBytes, out written);
         }
 
         var name = input[^1] == (byte)'.' ? input[..^1] : input;
-        if (name.IsEmpty)
+        if (name.IsEmpty || name.Length > MaxPartBytes)
         {
-            return JidError.Malformed;
-        }
-
-        var room = CheckRoom(name.Length, destination);
-        if (room != JidError.None)
-        {
-            return room;
+            return name.IsEmpty ? JidError.Malformed : JidError.TooLong;
         }
 
         foreach (var range in name.Split((byte)'.'))
@@ -215,9 +201,16 @@ public static class JidNormalizer
             {
                 return JidError.Malformed;
             }
+
+            // An A-label must become its U-label (RFC 7622 §3.2.1).
+            if (label.Length >= 4 && (label[0] | 0x20) == 'x' && (label[1] | 0x20) == 'n' && label[2] == '-' && label[3] == '-')
+            {
+                return IdnaDomain.Normalize(input, destination, MaxPartBytes, out written);
+            }
         }
 
-        return LowerInto(name, destination, out written);
+        var room = CheckRoom(name.Length, destination);
+        return room != JidError.None ? room : LowerInto(name, destination, out written);
     }
 
     private static JidError IpLiteral(ReadOnlySpan<byte> input, Span<byte> destination, out int written)
@@ -236,19 +229,9 @@ public static class JidNormalizer
         return room != JidError.None ? room : LowerInto(input, destination, out written);
     }
 
-    private static bool ContainsALabel(ReadOnlySpan<byte> name)
-    {
-        foreach (var range in name.Split((byte)'.'))
-        {
-            var label = name[range];
-            if (label.Length >= 4 && (label[0] | 0x20) == 'x' && (label[1] | 0x20) == 'n' && label[2] == '-' && label[3] == '-')
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>The room after a separator at <paramref name="separator"/> (-1: none), empty when there is none.</summary>
+    private static Span<byte> After(Span<byte> destination, int separator)
+        => separator + 1 < destination.Length ? destination[(separator + 1)..] : default;
 
     private static JidError CheckRoom(int length, Span<byte> destination)
         => length > MaxPartBytes ? JidError.TooLong
