@@ -218,9 +218,13 @@ public static class JidNormalizer
         written = 0;
 
         // RFC 7622 §3.2: an IP-literal per RFC 3986 — IPv6 in brackets; no zone identifier.
+        if (input.Length < 4 || input[^1] != (byte)']')
+        {
+            return JidError.Malformed;
+        }
+
         var inner = input[1..^1];
-        if (input.Length < 4 || input[^1] != (byte)']' || inner.IndexOf((byte)':') < 0
-            || inner.IndexOfAny("%[]"u8) >= 0 || !IPAddress.IsValidUtf8(inner))
+        if (inner.IndexOf((byte)':') < 0 || inner.IndexOfAny("%[]"u8) >= 0 || !IPAddress.IsValidUtf8(inner))
         {
             return JidError.Malformed;
         }

@@ -89,6 +89,27 @@ public class SaslServerLifecycleTests
     }
 
     [Fact]
+    public void Random_client_data_never_throws()
+    {
+        string[] pieces = ["n", "y", "p", ",", "=", "a=", "n=", "r=", "c=", "p=", "m=", "tim", "=2C", "=3D", "=2", "\0", "biws", "AAAA", "é", "@"];
+        var random = new Random(5802);
+        var server = new SaslServer(Credentials);
+        var output = new byte[SaslServer.MaxOutputBytes];
+        for (var i = 0; i < 5_000; i++)
+        {
+            var mechanism = (SaslMechanism)random.Next(3);
+            var first = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, random.Next(8)).Select(_ => pieces[random.Next(pieces.Length)])));
+            var result = server.Start(mechanism, "example.com"u8, first, random.Next(4) != 0, output, out var written, out var failure);
+            Assert.Equal(result == SaslStepResult.Failure, failure != SaslFailure.None);
+            Assert.InRange(written, 0, output.Length);
+            var next = new byte[random.Next(64)];
+            random.NextBytes(next);
+            result = server.Step(next, output, out _, out failure);
+            Assert.NotEqual(SaslStepResult.Success, result);
+        }
+    }
+
+    [Fact]
     public void A_scram_login_allocates_little()
     {
         var credentials = new InMemoryCredentials().Add("tim@example.com", "secret-1");
