@@ -16,6 +16,12 @@ public sealed partial class XmppTestClient
     /// <summary>Sends a stream header and returns the server's &lt;stream:features/&gt;.</summary>
     public async Task<XElement> OpenStreamAsync(string? to = null)
     {
+        // Every stream we open is answered by a new stream from the server (RFC 6120 §4.3.3).
+        if (_events.Count == 0)
+        {
+            ResetTokenizer();
+        }
+
         await SendAsync($"<?xml version='1.0'?><stream:stream to='{to ?? Domain}' version='1.0' xml:lang='en' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>");
         var header = await NextAsync();
         if (header.Kind != XmppEventKind.StreamOpened)

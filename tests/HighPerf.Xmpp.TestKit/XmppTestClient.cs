@@ -50,7 +50,7 @@ public sealed partial class XmppTestClient : IAsyncDisposable
         var client = new XmppTestClient(socket, new NetworkStream(socket, ownsSocket: false), domain);
         if (directTls)
         {
-            await client.UpgradeToTlsAsync(["xmpp-client"]);
+            await client.UpgradeToTlsAsync([new SslApplicationProtocol("xmpp-client")]);
         }
 
         return client;
@@ -260,7 +260,7 @@ public sealed partial class XmppTestClient : IAsyncDisposable
             return true;
         }
 
-        public bool OnElement(in XmlElement element)
+        public bool OnElement(in HighPerf.Xmpp.Xml.Tokenizer.XmlElement element)
         {
             var xml = Encoding.UTF8.GetString(element.Raw);
             events.Enqueue(new XmppEvent(XmppEventKind.Element, xml, ParseElement(xml)));

@@ -57,7 +57,8 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
     public override void ChannelActive(IChannelHandlerContext context)
     {
         _ctx = context;
-        _remote = (context.Channel.RemoteAddress as IPEndPoint)?.Address.ToString() ?? "?";
+        var address = (context.Channel.RemoteAddress as IPEndPoint)?.Address;
+        _remote = address is null ? "?" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
         _queue = new OutboundQueue(context.Allocator, _options.OutboundQueueLimitBytes);
         _session = new XmppSession(_server, this);
         var timeout = _server.Options.AuthenticationTimeout;

@@ -58,7 +58,13 @@ public sealed class XmppTransportHost : IAsyncDisposable
                 .ChildHandler(new XmppChannelInitializer(_server, _options, _logger, listener.DirectTls));
             var channel = await bootstrap.BindAsync(listener.EndPoint).ConfigureAwait(false);
             _listeners.Add(channel);
+            // DotNetty binds dual-mode sockets, which report IPv4 addresses in their IPv6-mapped form.
             var endPoint = (IPEndPoint)channel.LocalAddress;
+            if (endPoint.Address.IsIPv4MappedToIPv6)
+            {
+                endPoint = new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port);
+            }
+
             bound.Add(endPoint);
             TransportLog.Listening(_logger, endPoint.ToString(), listener.DirectTls ? "direct TLS" : "STARTTLS");
         }

@@ -1,7 +1,0 @@
-namespace HighPerf.Xmpp.EndToEnd.Tests;
-
-public class ProjectBuildsTests
-{
-    [Fact]
-    public void Assembly_loads() => Assert.NotNull(typeof(ProjectBuildsTests).Assembly);
-}
