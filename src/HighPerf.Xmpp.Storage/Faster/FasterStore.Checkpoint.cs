@@ -42,8 +42,18 @@ internal sealed partial class FasterStore
             var elapsed = Stopwatch.GetElapsedTime(_lastCheckpointTicks);
             var due = logBytes >= _options.CheckpointLogBytes
                 || (elapsed >= _options.CheckpointInterval && tail != Volatile.Read(ref _writesAtLastCheckpoint));
-            if (due)
+            if (!due)
+                continue;
+            try
+            {
                 await CheckpointAsync();
+            }
+            catch (Exception e) when (e is IOException or FasterException or UnauthorizedAccessException)
+            {
+                // Durability does not depend on checkpoints (the log has every write); a failed checkpoint only
+                // means a longer replay. The next attempt comes at the next poll; dispose reports a lasting failure.
+                _lastCheckpointTicks = Stopwatch.GetTimestamp();
+            }
         }
     }
 

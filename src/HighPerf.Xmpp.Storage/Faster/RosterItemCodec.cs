@@ -25,8 +25,10 @@ internal static class RosterItemCodec
         if (item.Groups.Count > ushort.MaxValue)
             throw new ArgumentException("The roster item has too many groups.", nameof(item));
         var size = 3 + (item.Name is null ? 0 : 2 + item.Name.Length) + 2 + (item.PendingInStanza is null ? 0 : 4 + item.PendingInStanza.Length);
-        foreach (var group in item.Groups)
+        // Indexed loops: foreach over IReadOnlyList<T> would allocate an enumerator on every write.
+        for (var i = 0; i < item.Groups.Count; i++)
         {
+            var group = item.Groups[i];
             if (group is null || group.Length > ushort.MaxValue)
                 throw new ArgumentException("A roster group name is missing or too long.", nameof(item));
             size += 2 + group.Length;
@@ -45,8 +47,8 @@ internal static class RosterItemCodec
             at += WriteShort(item.Name, destination[at..]);
         BinaryPrimitives.WriteUInt16LittleEndian(destination[at..], (ushort)item.Groups.Count);
         at += 2;
-        foreach (var group in item.Groups)
-            at += WriteShort(group, destination[at..]);
+        for (var i = 0; i < item.Groups.Count; i++)
+            at += WriteShort(item.Groups[i], destination[at..]);
         if (item.PendingInStanza is not null)
         {
             BinaryPrimitives.WriteInt32LittleEndian(destination[at..], item.PendingInStanza.Length);
