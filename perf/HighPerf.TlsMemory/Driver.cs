@@ -12,15 +12,20 @@ internal static class Driver
         var n = options.Int("n", 10_000);
         var engines = options.Get("engines", "openssl,managed,plain,plain-fixed").Split(',');
         var versions = options.Get("tls", "13,12").Split(',');
-        var seconds = options.Int("seconds", 10);
+        var handshakes = options.Int("handshakes", 2000);
+        var stanzas = options.Int("stanzas", 20_000);
         var certificates = Path.Combine(Path.GetTempPath(), "highperf-tlsmemory");
 
-        Console.WriteLine($"## Idle connections: N = {n}, one stanza exchanged on each, server RSS after a full GC");
-        Console.WriteLine();
-        Console.WriteLine("| engine | TLS | KiB per connection | after malloc_trim | managed heap KiB per conn | connect time |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|");
         var block = 10;
-        foreach (var engine in engines)
+        if (n > 0)
+        {
+            Console.WriteLine($"## Idle connections: N = {n}, one stanza exchanged on each, server RSS after a full GC");
+            Console.WriteLine();
+            Console.WriteLine("| engine | TLS | KiB per connection | after malloc_trim | managed heap KiB per conn | connect time |");
+            Console.WriteLine("|---|---|---:|---:|---:|---:|");
+        }
+
+        foreach (var engine in n > 0 ? engines : [])
         {
             foreach (var version in engine.StartsWith("plain", StringComparison.Ordinal) ? ["-"] : versions)
             {
@@ -28,10 +33,10 @@ internal static class Driver
             }
         }
 
-        if (seconds > 0)
+        if (handshakes > 0)
         {
             Console.WriteLine();
-            Console.WriteLine($"## CPU: {seconds} s per run, client in another process on the same 2 cores");
+            Console.WriteLine($"## CPU: {handshakes} handshakes (4 concurrent) and 8 x {stanzas} echoed 300-byte stanzas per run, after a warm-up; client in another process on the same 2 cores");
             Console.WriteLine();
             Console.WriteLine("| engine | TLS | handshakes/s | server CPU ms per handshake | echo MB/s (300 B stanzas, 8 conns) | server CPU s per MB |");
             Console.WriteLine("|---|---|---:|---:|---:|---:|");
@@ -39,7 +44,7 @@ internal static class Driver
             {
                 foreach (var version in versions)
                 {
-                    await CpuAsync(engine, version, seconds, certificates);
+                    await CpuAsync(engine, version, handshakes, stanzas, certificates);
                 }
             }
         }
@@ -49,6 +54,12 @@ internal static class Driver
 
     private static async Task IdleAsync(string engine, string version, int n, int block, string certificates)
     {
+        if (engine == "prosody")
+        {
+            await ProsodyIdleAsync(version, n, block, certificates);
+            return;
+        }
+
         using var server = ChildProcess.Start("server", "--engine", engine.Replace("-fixed", string.Empty, StringComparison.Ordinal), "--tls", version == "-" ? "13" : version, "--certs", certificates, "--recv", engine == "plain-fixed" ? "fixed:256" : "adaptive");
         var port = (await server.ExpectAsync("READY", Timeout))[0];
         var tls = version == "-" ? "plain" : version;
@@ -79,26 +90,56 @@ internal static class Driver
         server.Send("quit");
     }
 
-    private static async Task CpuAsync(string engine, string version, int seconds, string certificates)
+    /// <summary>Same measurement against Prosody's direct TLS port; the client opens an XMPP stream instead of echoing.</summary>
+    private static async Task ProsodyIdleAsync(string version, int n, int block, string certificates)
+    {
+        if (!ProsodyServer.IsInstalled)
+        {
+            Console.WriteLine("| prosody | - | not installed (apt-get install prosody) | | | |");
+            return;
+        }
+
+        var certificate = Xmpp.Transport.Tls.SelfSignedCertificate.EnsureExists(certificates, "localhost");
+        using var prosody = await ProsodyServer.StartAsync(certificate.CertificatePath, certificate.PrivateKeyPath, 25223 + (block * 2));
+        var port = prosody.Port.ToString(CultureInfo.InvariantCulture);
+        using (var warmup = ChildProcess.Start("idle", "--port", port, "--count", "200", "--tls", version, "--xmpp", "1", "--block", (block + 100).ToString(CultureInfo.InvariantCulture)))
+        {
+            await warmup.ExpectAsync("CONNECTED", Timeout);
+        }
+
+        await Task.Delay(1000);
+        var baseline = ProcessStats.ResidentKiB(prosody.Id.ToString(CultureInfo.InvariantCulture));
+        using var client = ChildProcess.Start("idle", "--port", port, "--count", n.ToString(CultureInfo.InvariantCulture), "--tls", version, "--xmpp", "1", "--block", block.ToString(CultureInfo.InvariantCulture));
+        var connected = await client.ExpectAsync("CONNECTED", Timeout);
+        await Task.Delay(2000);
+        var after = ProcessStats.ResidentKiB(prosody.Id.ToString(CultureInfo.InvariantCulture));
+        var count = int.Parse(connected[0], CultureInfo.InvariantCulture);
+        Console.WriteLine(FormattableString.Invariant(
+            $"| prosody 0.12 (stream opened, not authenticated) | {version[0]}.{version[1]} | {(after - baseline) / (double)Math.Max(1, count):F1} | - | - | {count} in {connected[1]} ms ({connected[2]} failed) |"));
+        client.Send("quit");
+    }
+
+    private static async Task CpuAsync(string engine, string version, int handshakeCount, int stanzas, string certificates)
     {
         using var server = ChildProcess.Start("server", "--engine", engine, "--tls", version, "--certs", certificates);
         var port = (await server.ExpectAsync("READY", Timeout))[0];
-        var secondsText = seconds.ToString(CultureInfo.InvariantCulture);
+        var countText = handshakeCount.ToString(CultureInfo.InvariantCulture);
+        var stanzaText = stanzas.ToString(CultureInfo.InvariantCulture);
 
         // Warm-up (JIT tiers, pools, OpenSSL's lazily fetched algorithms) before anything is counted.
-        using (var warmup = ChildProcess.Start("handshakes", "--port", port, "--tls", version, "--seconds", "3"))
+        using (var warmup = ChildProcess.Start("handshakes", "--port", port, "--tls", version, "--count", "500", "--block", "5"))
         {
             await warmup.ExpectAsync("HANDSHAKES", Timeout);
         }
 
-        using (var warmup = ChildProcess.Start("throughput", "--port", port, "--tls", version, "--seconds", "2"))
+        using (var warmup = ChildProcess.Start("throughput", "--port", port, "--tls", version, "--stanzas", "5000", "--block", "6"))
         {
             await warmup.ExpectAsync("THROUGHPUT", Timeout);
         }
 
         var cpuBefore = ProcessStats.CpuMilliseconds(server.Id);
         string[] handshakes;
-        using (var client = ChildProcess.Start("handshakes", "--port", port, "--tls", version, "--seconds", secondsText))
+        using (var client = ChildProcess.Start("handshakes", "--port", port, "--tls", version, "--count", countText, "--block", "7"))
         {
             handshakes = await client.ExpectAsync("HANDSHAKES", Timeout);
         }
@@ -106,7 +147,7 @@ internal static class Driver
         var cpuHandshakes = ProcessStats.CpuMilliseconds(server.Id) - cpuBefore;
         cpuBefore = ProcessStats.CpuMilliseconds(server.Id);
         string[] throughput;
-        using (var client = ChildProcess.Start("throughput", "--port", port, "--tls", version, "--seconds", secondsText))
+        using (var client = ChildProcess.Start("throughput", "--port", port, "--tls", version, "--stanzas", stanzaText, "--block", "8"))
         {
             throughput = await client.ExpectAsync("THROUGHPUT", Timeout);
         }

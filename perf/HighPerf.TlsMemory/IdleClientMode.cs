@@ -12,6 +12,7 @@ internal static class IdleClientMode
         var count = options.Int("count", 1000);
         var tls = options.Get("tls", "13");
         var block = options.Int("block", 2);
+        var xmpp = options.Get("xmpp", "0") == "1";
         var streams = new Stream[count];
         var failures = 0;
         var next = -1;
@@ -25,7 +26,7 @@ internal static class IdleClientMode
                 try
                 {
                     streams[i] = await TlsClient.ConnectAsync(TlsClient.Source(block, i), port, tls);
-                    await TlsClient.ExchangeAsync(streams[i]);
+                    await (xmpp ? TlsClient.OpenStreamAsync(streams[i]) : TlsClient.ExchangeAsync(streams[i]));
                 }
                 catch (Exception)
                 {

@@ -11,16 +11,16 @@ internal static class LoadMode
         var port = options.Int("port", 5222);
         var tls = options.Get("tls", "13");
         var deadline = Stopwatch.StartNew();
-        var limit = TimeSpan.FromSeconds(options.Int("seconds", 10));
+        var count = options.Int("count", 1000);
         long done = 0, failed = 0, index = 0;
 
         async Task Worker()
         {
-            while (deadline.Elapsed < limit)
+            while (Interlocked.Increment(ref index) <= count)
             {
                 try
                 {
-                    await using var stream = await TlsClient.ConnectAsync(TlsClient.Source(options.Int("block", 3), (int)Interlocked.Increment(ref index)), port, tls);
+                    await using var stream = await TlsClient.ConnectAsync(TlsClient.Source(options.Int("block", 3), (int)Interlocked.Read(ref index)), port, tls);
                     await TlsClient.ExchangeAsync(stream);
                     Interlocked.Increment(ref done);
                 }
@@ -40,48 +40,38 @@ internal static class LoadMode
     {
         var port = options.Int("port", 5222);
         var tls = options.Get("tls", "13");
-        var limit = TimeSpan.FromSeconds(options.Int("seconds", 10));
+        var perConnection = options.Int("stanzas", 20_000);
         var stanza = Encoding.UTF8.GetBytes($"<message to='juliet@localhost/balcony' type='chat' id='{Guid.Empty}'><body>{new string('x', options.Int("body", 300))}</body></message>");
         var clock = Stopwatch.StartNew();
         long echoed = 0;
 
         async Task Connection(int i)
         {
-            await using var stream = await TlsClient.ConnectAsync(TlsClient.Source(4, i), port, tls);
-            using var stop = new CancellationTokenSource(limit);
+            await using var stream = await TlsClient.ConnectAsync(TlsClient.Source(options.Int("block", 4), i), port, tls);
 
-            // One stanza per write, as a client sends them; the reader counts what comes back.
+            // One stanza per write, as a client sends them; the reader waits for all of them to come back.
             var writer = Task.Run(async () =>
             {
-                try
+                for (var k = 0; k < perConnection; k++)
                 {
-                    while (!stop.IsCancellationRequested)
-                    {
-                        await stream.WriteAsync(stanza, stop.Token);
-                    }
-                }
-                catch (OperationCanceledException)
-                {
+                    await stream.WriteAsync(stanza);
                 }
             });
             var buffer = new byte[65536];
-            try
+            var expected = (long)perConnection * stanza.Length;
+            var received = 0L;
+            while (received < expected)
             {
-                while (!stop.IsCancellationRequested)
+                var n = await stream.ReadAsync(buffer);
+                if (n == 0)
                 {
-                    var n = await stream.ReadAsync(buffer, stop.Token);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    Interlocked.Add(ref echoed, n);
+                    break;
                 }
-            }
-            catch (OperationCanceledException)
-            {
+
+                received += n;
             }
 
+            Interlocked.Add(ref echoed, received);
             await writer;
         }
 

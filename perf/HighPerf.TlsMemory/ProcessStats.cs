@@ -5,9 +5,9 @@ namespace HighPerf.TlsMemory;
 /// <summary>This process's resident memory and CPU time from /proc.</summary>
 internal static partial class ProcessStats
 {
-    public static long ResidentKiB()
+    public static long ResidentKiB(string process = "self")
     {
-        foreach (var line in File.ReadLines("/proc/self/status"))
+        foreach (var line in File.ReadLines($"/proc/{process}/status"))
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
             {

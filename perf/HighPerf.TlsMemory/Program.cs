@@ -18,6 +18,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: HighPerf.TlsMemory run [--n 10000] [--engines openssl,managed,plain] [--tls 13,12] [--seconds 10]");
+    Console.Error.WriteLine("usage: HighPerf.TlsMemory run [--n 10000] [--engines openssl,managed,plain] [--tls 13,12] [--handshakes 2000] [--stanzas 20000]");
     return 2;
 }

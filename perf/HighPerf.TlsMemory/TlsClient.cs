@@ -50,5 +50,27 @@ internal static class TlsClient
         await stream.ReadExactlyAsync(echoed);
     }
 
+    /// <summary>Opens an XMPP stream and reads up to the end of the server's stream features (for a real XMPP server).</summary>
+    public static async Task OpenStreamAsync(Stream stream)
+    {
+        await stream.WriteAsync("<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"u8.ToArray());
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        while (received.Count < 65536)
+        {
+            var n = await stream.ReadAsync(buffer);
+            if (n == 0)
+            {
+                throw new IOException("stream closed before features");
+            }
+
+            received.AddRange(buffer.AsSpan(0, n));
+            if (System.Text.Encoding.UTF8.GetString(received.ToArray()).Contains("</stream:features>", StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+    }
+
     public static IPAddress Source(int block, int index) => new([127, (byte)block, (byte)(1 + (index % 250)), 1]);
 }

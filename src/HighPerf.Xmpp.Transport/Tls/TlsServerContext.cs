@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using DotNetty.Transport.Channels;
 using HighPerf.Xmpp.Transport.Tls.OpenSsl;
 using Microsoft.Extensions.Logging;
@@ -49,6 +50,11 @@ public sealed class TlsServerContext : IDisposable
     /// A new handler for one connection: insert it first in the pipeline at accept on the direct TLS port
     /// (<paramref name="directTls"/>: ALPN xmpp-client, XEP-0368) or right after writing &lt;proceed/&gt;.
     /// </summary>
+    /// <remarks>
+    /// DotNetty reflects on a handler's public methods to decide which events to skip; the dependency keeps
+    /// their metadata under trimming and Native AOT.
+    /// </remarks>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(OpenSslTlsHandler))]
     public IChannelHandler CreateHandler(bool directTls)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
