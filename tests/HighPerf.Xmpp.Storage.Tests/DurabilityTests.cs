@@ -42,7 +42,7 @@ public sealed class DurabilityTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, 200).Select(i => store.Accounts.CreateAsync(System.Text.Encoding.UTF8.GetBytes($"u{i}@x"), Accounts.Make(i)).AsTask()));
 
         // 200 sequential commits of 20 ms would take 4 s; shared ones take a few intervals.
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"took {started.Elapsed}");
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class DurabilityTests : IDisposable
     [Fact]
     public async Task Checkpoints_truncate_the_write_ahead_log()
     {
-        var options = new StoreOptions { Directory = _folder.Path, CheckpointLogBytes = 1 << 20, IndexBuckets = 4096 };
+        var options = new StoreOptions { Directory = _folder.Path, CheckpointLogBytes = long.MaxValue, IndexBuckets = 4096 };
         await using var store = (FasterStore)FasterDataStore.Open(options);
         var stanza = new byte[60_000];
         for (var round = 0; round < 3; round++)
@@ -90,11 +90,32 @@ public sealed class DurabilityTests : IDisposable
             await store.CheckpointAsync();
         }
 
-        await store.CommitAsync();
-        Assert.True(store.Wal.BeginAddress > 64 << 20 || store.Wal.BeginAddress >= store.Manifest.WalReplayFrom - (1 << 21), $"begin {store.Wal.BeginAddress}, cut {store.Manifest.WalReplayFrom}");
-        var segments = Directory.GetFiles(Path.Combine(_folder.Path, "wal"), "wal.log.*");
-        Assert.True(segments.Length <= 2, string.Join(", ", segments));
+        // Truncation goes to the page start at or below the last checkpoint's cut; the replay starts at the cut.
+        var pageStart = store.Manifest.WalReplayFrom & ~((1L << 21) - 1);
+        Assert.True(pageStart > 64, $"cut {store.Manifest.WalReplayFrom}");
+        Assert.Equal(pageStart, store.Wal.BeginAddress);
         Assert.Single(Directory.GetDirectories(Path.Combine(_folder.Path, "kv", "checkpoints", "cpr-checkpoints")));
+        Assert.Single(Directory.GetDirectories(Path.Combine(_folder.Path, "kv", "checkpoints", "index-checkpoints")));
+    }
+
+    [Fact]
+    public async Task Records_evicted_to_disk_are_read_back()
+    {
+        // 8 MiB of log memory, 30 MB written: the first records are only on disk, so reads go pending.
+        var options = new StoreOptions { Directory = _folder.Path, LogMemoryBytes = 4 << 20, IndexBuckets = 4096 };
+        await using var store = FasterDataStore.Open(options);
+        await store.Accounts.CreateAsync("early@x"u8.ToArray(), Accounts.Make(42));
+        var document = new byte[100_000];
+        for (var i = 0; i < 300; i++)
+        {
+            BitConverter.TryWriteBytes(document, i);
+            await store.UserData.SetAsync("u@x"u8.ToArray(), System.Text.Encoding.UTF8.GetBytes($"doc{i}"), document);
+        }
+
+        Assert.True(store.Accounts.TryGet("early@x"u8, out var account));
+        Assert.True(Accounts.AreEqual(Accounts.Make(42), account));
+        for (var i = 0; i < 300; i++)
+            Assert.Equal(i, BitConverter.ToInt32(store.UserData.Get("u@x"u8, System.Text.Encoding.UTF8.GetBytes($"doc{i}"))));
     }
 
     private static byte[] Stanza(int length, int seed)
