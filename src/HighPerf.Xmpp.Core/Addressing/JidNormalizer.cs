@@ -115,14 +115,11 @@ public static class JidNormalizer
             return JidError.TooLong;
         }
 
-        if (!Ascii.IsValid(input))
-        {
-            return PrecisEnforcer.Localpart(input, destination, MaxPartBytes, out written);
-        }
-
+        // One vectorized pass decides the common case; the allowed set is ASCII, so a miss is either a
+        // forbidden ASCII character or text for the PRECIS path.
         if (input.IndexOfAnyExcept(LocalpartAscii) >= 0)
         {
-            return JidError.Malformed;
+            return Ascii.IsValid(input) ? JidError.Malformed : PrecisEnforcer.Localpart(input, destination, MaxPartBytes, out written);
         }
 
         return CheckRoom(input.Length, destination) is var room && room != JidError.None
@@ -194,9 +191,10 @@ public static class JidNormalizer
             return name.IsEmpty ? JidError.Malformed : JidError.TooLong;
         }
 
-        foreach (var range in name.Split((byte)'.'))
+        for (var rest = name; ;)
         {
-            var label = name[range];
+            var dot = rest.IndexOf((byte)'.');
+            var label = dot < 0 ? rest : rest[..dot];
             if (label.IsEmpty || label.Length > 63 || label[0] == (byte)'-' || label[^1] == (byte)'-')
             {
                 return JidError.Malformed;
@@ -207,6 +205,13 @@ public static class JidNormalizer
             {
                 return IdnaDomain.Normalize(input, destination, MaxPartBytes, out written);
             }
+
+            if (dot < 0)
+            {
+                break;
+            }
+
+            rest = rest[(dot + 1)..];
         }
 
         var room = CheckRoom(name.Length, destination);
