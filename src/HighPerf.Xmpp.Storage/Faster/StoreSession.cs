@@ -14,10 +14,15 @@ internal sealed unsafe class StoreSession : IDisposable
 {
     private const int InitialReadBytes = 16 * 1024;
 
+    // Values up to this size grow the pinned read buffer for good; larger ones (a vCard with a photo) are
+    // copied into a one-off array, so that a pooled session never pins megabytes.
+    private const int MaxRetainedReadBytes = 256 * 1024;
+
     private readonly ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, RecordFunctions> _session;
 
     // Pinned (POH) so that FASTER can be handed raw pointers into it without a fixed block per read.
     private byte[] _read = GC.AllocateUninitializedArray<byte>(InitialReadBytes, pinned: true);
+    private byte[]? _large;
 
     public StoreSession(FasterKV<SpanByte, SpanByte> kv, int maxEntryBytes)
     {
@@ -33,6 +38,7 @@ internal sealed unsafe class StoreSession : IDisposable
     {
         Status status;
         SpanByteAndMemory output;
+        _large = null;
         fixed (byte* keyPtr = key)
         {
             var keySpan = SpanByte.FromPointer(keyPtr, key.Length);
@@ -48,9 +54,7 @@ internal sealed unsafe class StoreSession : IDisposable
             return false;
         }
 
-        if (!output.IsSpanByte)
-            TakeHeapOutput(ref output);
-        value = new ReadOnlySpan<byte>(_read, 0, output.Length);
+        value = output.IsSpanByte ? new ReadOnlySpan<byte>(_read, 0, output.Length) : TakeHeapOutput(output);
         return true;
     }
 
@@ -92,13 +96,22 @@ internal sealed unsafe class StoreSession : IDisposable
         }
     }
 
-    // Cold: the value did not fit the read buffer (or came from disk); grow the buffer and keep it.
+    // Cold: the value did not fit the read buffer (or came from disk, where FASTER moves outputs to the heap).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TakeHeapOutput(ref SpanByteAndMemory output)
+    private ReadOnlySpan<byte> TakeHeapOutput(SpanByteAndMemory output)
     {
         using var memory = output.Memory;
-        if (output.Length > _read.Length)
-            _read = GC.AllocateUninitializedArray<byte>(Math.Max(output.Length, _read.Length * 2), pinned: true);
-        memory.Memory.Span[..output.Length].CopyTo(_read);
+        var length = output.Length;
+        var source = memory.Memory.Span[..length];
+        if (length > MaxRetainedReadBytes)
+        {
+            _large = source.ToArray();
+            return _large;
+        }
+
+        if (length > _read.Length)
+            _read = GC.AllocateUninitializedArray<byte>(Math.Max(length, _read.Length * 2), pinned: true);
+        source.CopyTo(_read);
+        return new ReadOnlySpan<byte>(_read, 0, length);
     }
 }

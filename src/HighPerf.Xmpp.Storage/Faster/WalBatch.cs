@@ -19,8 +19,10 @@ internal sealed class WalBatch
     /// <summary>Bulk deletes are split into entries of about this size so that no entry approaches a log page.</summary>
     public const int ChunkBytes = 256 * 1024;
 
+    private const int InitialBytes = 64 * 1024;
+
     private readonly int _maxBytes;
-    private byte[] _buffer = new byte[64 * 1024];
+    private byte[] _buffer = new byte[InitialBytes];
     private int _length;
     private int _count;
     private int _valueOffset = -1;
@@ -37,6 +39,9 @@ internal sealed class WalBatch
 
     public void Reset()
     {
+        // A pooled session keeps a small buffer; one that grew for a large value is let go.
+        if (_buffer.Length > ChunkBytes)
+            _buffer = new byte[InitialBytes];
         _buffer[0] = Format;
         _length = HeaderBytes;
         _count = 0;
