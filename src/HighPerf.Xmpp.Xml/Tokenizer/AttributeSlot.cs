@@ -13,7 +13,15 @@ internal struct AttributeSlot
     public int ValueStart;
     public int ValueLength;
 
-    /// <summary>Resolved namespace of a prefixed attribute (not a declaration).</summary>
+    /// <summary>Equal names give equal hashes, so most duplicate checks are one integer compare.</summary>
+    public int NameHash;
+
+    public AttributeKind Kind;
+
+    /// <summary>Set on the unit's top-level element only.</summary>
+    public RoutingAttribute Routing;
+
+    /// <summary>Resolved namespace of a <see cref="AttributeKind.Prefixed"/> attribute.</summary>
     public NamespaceRef Namespace;
 
     public readonly int End => ValueStart + ValueLength + 1;

@@ -7,11 +7,31 @@ public sealed partial class XmlStreamTokenizer
 {
     private AttributeSlot[] _attributes = new AttributeSlot[8];
     private int _attributeCount;
+    private int _declarationCount;
+    private int _prefixedCount;
     private byte _quote;
+
+    /// <summary>A whole attribute by direct calls; each step leaves its own state behind if the data ends.
+    /// On success the state is back to InTag.</summary>
+    private ScanResult ScanAttribute(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
+    {
+        var result = ScanAttributeName(data, ref pos, ref state);
+        if (result == ScanResult.Continue)
+        {
+            result = ScanAttributeEquals(data, ref pos, ref state);
+        }
+
+        if (result == ScanResult.Continue)
+        {
+            result = ScanAttributeQuote(data, ref pos, ref state);
+        }
+
+        return result == ScanResult.Continue ? ScanAttributeValue(data, ref pos, ref state) : result;
+    }
 
     private ScanResult ScanAttributeName(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
     {
-        if (_attributeCount >= Limits.MaxAttributes)
+        if (_attributeCount >= _maxAttributes)
         {
             return FailScan(XmlStreamError.PolicyViolation);
         }
@@ -33,17 +53,58 @@ public sealed partial class XmlStreamTokenizer
             Array.Resize(ref _attributes, _attributes.Length * 2);
         }
 
+        var name = data.Slice(pos, length);
+        var kind = Classify(name, prefixLength);
+        if (kind is AttributeKind.DefaultDeclaration or AttributeKind.PrefixDeclaration)
+        {
+            _declarationCount++;
+        }
+        else if (kind == AttributeKind.Prefixed)
+        {
+            _prefixedCount++;
+        }
+
         _attributes[_attributeCount++] = new AttributeSlot
         {
             Start = _spaceStart,
             NameStart = pos,
             NameLength = length,
             PrefixLength = prefixLength,
+            NameHash = length | (name[0] << 16) | (name[^1] << 24),
+            Kind = kind,
+            Routing = _depth == 0 ? RoutingOf(name, prefixLength) : RoutingAttribute.None,
         };
         _spaceStart = -1;
         pos += length;
         state = ParseState.AttributeEquals;
         return ScanResult.Continue;
+    }
+
+    private static AttributeKind Classify(ReadOnlySpan<byte> name, int prefixLength) => prefixLength switch
+    {
+        0 => name.SequenceEqual(XmlConstants.Xmlns) ? AttributeKind.DefaultDeclaration : AttributeKind.Plain,
+        3 when name.StartsWith(XmlConstants.Xml) => AttributeKind.XmlPrefixed,
+        5 when name.StartsWith(XmlConstants.Xmlns) => AttributeKind.PrefixDeclaration,
+        _ => AttributeKind.Prefixed,
+    };
+
+    /// <summary>Only unprefixed names count (p:to is another attribute entirely), plus xml:lang.</summary>
+    private static RoutingAttribute RoutingOf(ReadOnlySpan<byte> name, int prefixLength)
+    {
+        if (prefixLength != 0)
+        {
+            return name.SequenceEqual("xml:lang"u8) ? RoutingAttribute.Lang : RoutingAttribute.None;
+        }
+
+        return name.Length switch
+        {
+            2 when name[0] == (byte)'t' && name[1] == (byte)'o' => RoutingAttribute.To,
+            2 when name[0] == (byte)'i' && name[1] == (byte)'d' => RoutingAttribute.Id,
+            4 when name.SequenceEqual("from"u8) => RoutingAttribute.From,
+            4 when name.SequenceEqual("type"u8) => RoutingAttribute.Type,
+            7 when name.SequenceEqual("version"u8) => RoutingAttribute.Version,
+            _ => RoutingAttribute.None,
+        };
     }
 
     private ScanResult ScanAttributeEquals(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
@@ -92,28 +153,31 @@ public sealed partial class XmlStreamTokenizer
     /// non-ASCII (validated), or a byte that is illegal here ('&lt;', control characters).</summary>
     private ScanResult ScanAttributeValue(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
     {
-        var plain = _quote == (byte)'\'' ? XmlChars.PlainAposValue : XmlChars.PlainQuotValue;
+        var quote = _quote;
+        var plain = quote == (byte)'\'' ? XmlChars.PlainAposValue : XmlChars.PlainQuotValue;
+        var at = pos;
         while (true)
         {
-            var skipped = data[pos..].IndexOfAnyExcept(plain);
+            var skipped = data[at..].IndexOfAnyExcept(plain);
             if (skipped < 0)
             {
                 pos = data.Length;
                 return ScanResult.NeedMore;
             }
 
-            pos += skipped;
-            var b = data[pos];
-            ScanResult result;
-            if (b == _quote)
+            at += skipped;
+            var b = data[at];
+            if (b == quote)
             {
                 ref var slot = ref _attributes[_attributeCount - 1];
-                slot.ValueLength = pos - slot.ValueStart;
-                pos++;
+                slot.ValueLength = at - slot.ValueStart;
+                pos = at + 1;
                 state = ParseState.InTag;
                 return ScanResult.Continue;
             }
 
+            pos = at;
+            ScanResult result;
             if (b == (byte)'&')
             {
                 result = ScanReference(data, ref pos);
@@ -131,6 +195,8 @@ public sealed partial class XmlStreamTokenizer
             {
                 return result;
             }
+
+            at = pos;
         }
     }
 }

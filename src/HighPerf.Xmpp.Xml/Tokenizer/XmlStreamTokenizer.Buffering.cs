@@ -17,8 +17,8 @@ public sealed partial class XmlStreamTokenizer
     private int UnitLimit() => _unitKind switch
     {
         UnitKind.Declaration => MaxDeclarationBytes,
-        UnitKind.Header => Limits.MaxStreamHeaderBytes,
-        _ => Limits.MaxStanzaBytes,
+        UnitKind.Header => _maxHeaderBytes,
+        _ => _maxStanzaBytes,
     };
 
     /// <summary>Copies the unfinished unit (a slice of the caller's input) into a pooled buffer.</summary>

@@ -11,9 +11,46 @@ public sealed partial class XmlStreamTokenizer
     /// </summary>
     private ScanResult ScanQName(ReadOnlySpan<byte> data, int pos, out int length, out int prefixLength)
     {
+        // Fast path for the usual case: ASCII parts, at most one colon, an ASCII terminator in the data.
+        var i = pos;
+        var colon = -1;
+        if (i < data.Length && XmlChars.IsAsciiNameStart(data[i]))
+        {
+            i++;
+            while (true)
+            {
+                while (i < data.Length && XmlChars.IsAsciiName(data[i]))
+                {
+                    i++;
+                }
+
+                if (colon < 0 && i + 1 < data.Length && data[i] == (byte)':' && XmlChars.IsAsciiNameStart(data[i + 1]))
+                {
+                    colon = i;
+                    i += 2;
+                    continue;
+                }
+
+                break;
+            }
+
+            if (i < data.Length && data[i] < 0x80 && data[i] != (byte)':' && i - pos <= _maxNameBytes)
+            {
+                length = i - pos;
+                prefixLength = colon < 0 ? 0 : colon - pos;
+                return ScanResult.Continue;
+            }
+        }
+
+        return ScanQNameSlow(data, pos, out length, out prefixLength);
+    }
+
+    /// <summary>Any name: non-ASCII characters, a cut at the end of the data, errors and limits.</summary>
+    private ScanResult ScanQNameSlow(ReadOnlySpan<byte> data, int pos, out int length, out int prefixLength)
+    {
         length = 0;
         prefixLength = 0;
-        var max = Limits.MaxNameBytes;
+        var max = _maxNameBytes;
         var i = pos;
         var colon = -1;
         var atPartStart = true;

@@ -15,10 +15,13 @@ public sealed partial class XmlStreamTokenizer
     private ScanResult CompleteStartTag(ReadOnlySpan<byte> data, int pos, ref ParseState state, bool isEmpty)
     {
         var mark = _bindingCount;
-        var result = DeclareNamespaces(data);
-        if (result != ScanResult.Continue)
+        if (_declarationCount > 0)
         {
-            return result;
+            var result = DeclareNamespaces(data);
+            if (result != ScanResult.Continue)
+            {
+                return result;
+            }
         }
 
         var elementNamespace = default(NamespaceRef);
@@ -35,14 +38,14 @@ public sealed partial class XmlStreamTokenizer
             elementNamespace = ResolveDefault(data);
         }
 
-        if (_attributeCount > 0 && !ResolveAttributes(data))
+        if ((_prefixedCount > 0 && !ResolvePrefixedAttributes(data)) || (_attributeCount > 1 && HasDuplicateAttribute(data)))
         {
             return FailScan(XmlStreamError.NotWellFormed);
         }
 
         if (_depth == 0)
         {
-            CaptureTopLevel(data, elementNamespace, pos, isEmpty);
+            CaptureTopLevel(elementNamespace, pos, isEmpty);
             if (_unitKind == UnitKind.Header)
             {
                 return CheckHeader(data, elementNamespace, isEmpty);
@@ -72,21 +75,15 @@ public sealed partial class XmlStreamTokenizer
         for (var i = 0; i < _attributeCount; i++)
         {
             ref readonly var attribute = ref _attributes[i];
-            var name = data.Slice(attribute.NameStart, attribute.NameLength);
-            if (!name.StartsWith(XmlConstants.Xmlns))
+            if (attribute.Kind is not (AttributeKind.DefaultDeclaration or AttributeKind.PrefixDeclaration))
             {
                 continue;
             }
 
             var uri = data.Slice(attribute.ValueStart, attribute.ValueLength);
             var reservedUri = uri.SequenceEqual(XmlConstants.XmlNamespace) || uri.SequenceEqual(XmlConstants.XmlnsNamespace);
-            if (attribute.PrefixLength == 0)
+            if (attribute.Kind == AttributeKind.DefaultDeclaration)
             {
-                if (name.Length != XmlConstants.Xmlns.Length)
-                {
-                    continue; // an ordinary attribute such as "xmlnsfoo"
-                }
-
                 if (reservedUri)
                 {
                     return FailScan(XmlStreamError.NotWellFormed);
@@ -96,12 +93,7 @@ public sealed partial class XmlStreamTokenizer
                 continue;
             }
 
-            if (attribute.PrefixLength != XmlConstants.Xmlns.Length)
-            {
-                continue;
-            }
-
-            var prefix = name[(attribute.PrefixLength + 1)..];
+            var prefix = data.Slice(attribute.NameStart + attribute.PrefixLength + 1, attribute.NameLength - attribute.PrefixLength - 1);
             if (prefix.SequenceEqual(XmlConstants.Xml))
             {
                 // May be declared, but only to its own namespace; it is always bound anyway.
@@ -141,51 +133,69 @@ public sealed partial class XmlStreamTokenizer
         };
     }
 
-    /// <summary>Binds prefixed attributes and rejects duplicates: the same qualified name twice, or two
-    /// prefixed names with the same local name whose prefixes are bound to the same namespace.</summary>
-    private bool ResolveAttributes(ReadOnlySpan<byte> data)
+    /// <summary>Binds the prefixes of attributes other than xml:* and xmlns:*; false when one is unbound.</summary>
+    private bool ResolvePrefixedAttributes(ReadOnlySpan<byte> data)
     {
         for (var i = 0; i < _attributeCount; i++)
         {
             ref var attribute = ref _attributes[i];
-            var name = data.Slice(attribute.NameStart, attribute.NameLength);
-            if (attribute.PrefixLength > 0 && !IsDeclaration(attribute, data))
+            if (attribute.Kind == AttributeKind.Prefixed
+                && !TryResolvePrefix(data, data.Slice(attribute.NameStart, attribute.PrefixLength), out attribute.Namespace))
             {
-                if (!TryResolvePrefix(data, name[..attribute.PrefixLength], out attribute.Namespace))
-                {
-                    return false;
-                }
-            }
-            else
-            {
-                attribute.Namespace = default;
-            }
-
-            for (var j = 0; j < i; j++)
-            {
-                ref readonly var other = ref _attributes[j];
-                var otherName = data.Slice(other.NameStart, other.NameLength);
-                if (name.SequenceEqual(otherName))
-                {
-                    return false;
-                }
-
-                if (attribute.Namespace.Source != NamespaceSource.None
-                    && other.Namespace.Source != NamespaceSource.None
-                    && name[(attribute.PrefixLength + 1)..].SequenceEqual(otherName[(other.PrefixLength + 1)..])
-                    && NamespaceSpan(attribute.Namespace, data).SequenceEqual(NamespaceSpan(other.Namespace, data)))
-                {
-                    return false;
-                }
+                return false;
             }
         }
 
         return true;
     }
 
-    private static bool IsDeclaration(in AttributeSlot attribute, ReadOnlySpan<byte> data) =>
-        attribute.PrefixLength == XmlConstants.Xmlns.Length
-        && data.Slice(attribute.NameStart, attribute.PrefixLength).SequenceEqual(XmlConstants.Xmlns);
+    /// <summary>The same qualified name twice, or two prefixed names with the same local name whose prefixes
+    /// are bound to the same namespace (Namespaces in XML 1.0 §6.3). Equal names have equal hashes, so
+    /// distinct attributes rarely cost more than an integer compare.</summary>
+    private bool HasDuplicateAttribute(ReadOnlySpan<byte> data)
+    {
+        for (var i = 1; i < _attributeCount; i++)
+        {
+            ref readonly var attribute = ref _attributes[i];
+            for (var j = 0; j < i; j++)
+            {
+                ref readonly var other = ref _attributes[j];
+                if (other.NameHash == attribute.NameHash
+                    && data.Slice(attribute.NameStart, attribute.NameLength).SequenceEqual(data.Slice(other.NameStart, other.NameLength)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return _prefixedCount > 1 && HasDuplicateExpandedName(data);
+    }
+
+    private bool HasDuplicateExpandedName(ReadOnlySpan<byte> data)
+    {
+        for (var i = 1; i < _attributeCount; i++)
+        {
+            ref readonly var attribute = ref _attributes[i];
+            if (attribute.Kind != AttributeKind.Prefixed)
+            {
+                continue;
+            }
+
+            var localName = data.Slice(attribute.NameStart + attribute.PrefixLength + 1, attribute.NameLength - attribute.PrefixLength - 1);
+            for (var j = 0; j < i; j++)
+            {
+                ref readonly var other = ref _attributes[j];
+                if (other.Kind == AttributeKind.Prefixed
+                    && localName.SequenceEqual(data.Slice(other.NameStart + other.PrefixLength + 1, other.NameLength - other.PrefixLength - 1))
+                    && NamespaceSpan(attribute.Namespace, data).SequenceEqual(NamespaceSpan(other.Namespace, data)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     private bool TryResolvePrefix(ReadOnlySpan<byte> data, ReadOnlySpan<byte> prefix, out NamespaceRef ns)
     {

@@ -28,14 +28,19 @@ public sealed partial class XmlStreamTokenizer
                 return true;
             }
 
-            var skipped = input[offset..].IndexOfAnyExcept(XmlChars.Whitespace);
-            if (skipped < 0)
+            // Stanzas usually follow each other directly: skip the search then.
+            if (input[offset] != (byte)'<')
             {
-                offset = input.Length;
-                return false;
+                var skipped = input[offset..].IndexOfAnyExcept(XmlChars.Whitespace);
+                if (skipped < 0)
+                {
+                    offset = input.Length;
+                    return false;
+                }
+
+                offset += skipped;
             }
 
-            offset += skipped;
             var b = input[offset];
             switch (_phase)
             {

@@ -37,7 +37,7 @@ public sealed partial class XmlStreamTokenizer
 
                 pos += 2;
                 state = ParseState.EndTagName;
-                return ScanResult.Continue;
+                return ScanEndTagName(data, ref pos, ref state);
             case (byte)'!':
                 state = ParseState.Bang;
                 return ScanResult.Continue;
@@ -48,13 +48,13 @@ public sealed partial class XmlStreamTokenizer
                 _tagStart = pos;
                 pos++;
                 state = ParseState.StartTagName;
-                return ScanResult.Continue;
+                return ScanStartTagName(data, ref pos, ref state);
         }
     }
 
     private ScanResult ScanStartTagName(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
     {
-        if (_depth > Limits.MaxDepth)
+        if (_depth > _maxDepth)
         {
             return FailScan(XmlStreamError.PolicyViolation);
         }
@@ -74,50 +74,66 @@ public sealed partial class XmlStreamTokenizer
         _tagNameLength = length;
         _tagPrefixLength = prefixLength;
         _attributeCount = 0;
+        _declarationCount = 0;
+        _prefixedCount = 0;
         _spaceStart = -1;
         pos += length;
         state = ParseState.InTag;
-        return ScanResult.Continue;
+        return ScanInTag(data, ref pos, ref state);
     }
 
     /// <summary>Between attributes: whitespace, the next attribute, '&gt;' or "/&gt;".</summary>
     private ScanResult ScanInTag(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
     {
-        while (pos < data.Length)
+        // The position lives in a register here and goes back through the reference only at exits.
+        var at = pos;
+        var spaceStart = _spaceStart;
+        while (at < data.Length)
         {
-            var b = data[pos];
-            if (b == (byte)'>')
-            {
-                pos++;
-                return CompleteStartTag(data, pos, ref state, isEmpty: false);
-            }
-
+            var b = data[at];
             if (XmlChars.IsSpace(b))
             {
-                if (_spaceStart < 0)
+                if (spaceStart < 0)
                 {
-                    _spaceStart = pos;
+                    spaceStart = at;
                 }
 
-                pos++;
+                at++;
                 continue;
+            }
+
+            _spaceStart = spaceStart;
+            pos = at;
+            if (b == (byte)'>')
+            {
+                pos = at + 1;
+                return CompleteStartTag(data, at + 1, ref state, isEmpty: false);
             }
 
             if (b == (byte)'/')
             {
                 state = ParseState.EmptyTagClose;
-                return ScanResult.Continue;
+                return ScanEmptyTagClose(data, ref pos, ref state);
             }
 
-            if (_spaceStart < 0)
+            if (spaceStart < 0)
             {
                 return FailScan(XmlStreamError.NotWellFormed);
             }
 
             state = ParseState.AttributeName;
-            return ScanResult.Continue;
+            var result = ScanAttribute(data, ref pos, ref state);
+            if (result != ScanResult.Continue)
+            {
+                return result;
+            }
+
+            at = pos;
+            spaceStart = -1;
         }
 
+        _spaceStart = spaceStart;
+        pos = at;
         return ScanResult.NeedMore;
     }
 
@@ -172,7 +188,7 @@ public sealed partial class XmlStreamTokenizer
 
         pos += length;
         state = ParseState.EndTagClose;
-        return ScanResult.Continue;
+        return ScanEndTagClose(data, ref pos, ref state);
     }
 
     private ScanResult ScanEndTagClose(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)

@@ -5,39 +5,51 @@ namespace HighPerf.Xmpp.Xml.Tokenizer;
 /// <summary>Character data inside elements: text, references, CDATA sections, UTF-8 validation.</summary>
 public sealed partial class XmlStreamTokenizer
 {
+    /// <summary>Text between tags. Tags found here are parsed by direct calls and the loop goes on while
+    /// the state comes back to Content, so a stanza's elements cost no trip through the dispatcher.</summary>
     private ScanResult ScanContent(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
     {
+        var at = pos;
         while (true)
         {
-            var skipped = data[pos..].IndexOfAnyExcept(XmlChars.PlainText);
-            if (skipped < 0)
+            // Between adjacent tags there is no text: skip the search.
+            if (at >= data.Length || data[at] != (byte)'<')
             {
-                pos = data.Length;
-                return ScanResult.NeedMore;
+                var skipped = data[at..].IndexOfAnyExcept(XmlChars.PlainText);
+                if (skipped < 0)
+                {
+                    pos = data.Length;
+                    return ScanResult.NeedMore;
+                }
+
+                at += skipped;
             }
 
-            pos += skipped;
-            var b = data[pos];
+            var b = data[at];
+            pos = at;
+            ScanResult result;
             if (b == (byte)'<')
             {
                 state = ParseState.TagOpen;
-                return ScanResult.Continue;
+                result = ScanTagOpen(data, ref pos, ref state);
+                if (result != ScanResult.Continue || state != ParseState.Content)
+                {
+                    return result;
+                }
             }
-
-            ScanResult result;
-            if (b == (byte)'&')
+            else if (b == (byte)'&')
             {
                 result = ScanReference(data, ref pos);
             }
             else if (b == (byte)'>')
             {
                 // "]]>" may not appear in text. The two bytes before are in this unit: text never starts a unit.
-                if (data[pos - 1] == (byte)']' && data[pos - 2] == (byte)']')
+                if (data[at - 1] == (byte)']' && data[at - 2] == (byte)']')
                 {
                     return FailScan(XmlStreamError.NotWellFormed);
                 }
 
-                pos++;
+                pos = at + 1;
                 result = ScanResult.Continue;
             }
             else if (b >= 0x80)
@@ -53,6 +65,8 @@ public sealed partial class XmlStreamTokenizer
             {
                 return result;
             }
+
+            at = pos;
         }
     }
 

@@ -17,7 +17,7 @@ public sealed partial class XmlStreamTokenizer
     private AttributeRange _lang;
     private AttributeRange _version;
 
-    private void CaptureTopLevel(ReadOnlySpan<byte> data, NamespaceRef elementNamespace, int startTagEnd, bool isEmpty)
+    private void CaptureTopLevel(NamespaceRef elementNamespace, int startTagEnd, bool isEmpty)
     {
         _topNameLength = _tagNameLength;
         _topPrefixLength = _tagPrefixLength;
@@ -28,29 +28,31 @@ public sealed partial class XmlStreamTokenizer
         for (var i = 0; i < _attributeCount; i++)
         {
             ref readonly var attribute = ref _attributes[i];
-            var range = new AttributeRange(attribute.ValueStart, attribute.ValueLength, attribute.Start, attribute.End);
-            var name = data.Slice(attribute.NameStart, attribute.NameLength);
-
-            // Only unprefixed names count: p:to is another attribute entirely.
-            switch (name.Length)
+            if (attribute.Routing == RoutingAttribute.None)
             {
-                case 2 when name[0] == (byte)'t' && name[1] == (byte)'o':
+                continue;
+            }
+
+            var range = new AttributeRange(attribute.ValueStart, attribute.ValueLength, attribute.Start, attribute.End);
+            switch (attribute.Routing)
+            {
+                case RoutingAttribute.To:
                     _to = range;
                     break;
-                case 2 when name[0] == (byte)'i' && name[1] == (byte)'d':
-                    _id = range;
-                    break;
-                case 4 when name.SequenceEqual("from"u8):
+                case RoutingAttribute.From:
                     _from = range;
                     break;
-                case 4 when name.SequenceEqual("type"u8):
+                case RoutingAttribute.Type:
                     _type = range;
                     break;
-                case 7 when name.SequenceEqual("version"u8):
-                    _version = range;
+                case RoutingAttribute.Id:
+                    _id = range;
                     break;
-                case 8 when name.SequenceEqual("xml:lang"u8):
+                case RoutingAttribute.Lang:
                     _lang = range;
+                    break;
+                default:
+                    _version = range;
                     break;
             }
         }

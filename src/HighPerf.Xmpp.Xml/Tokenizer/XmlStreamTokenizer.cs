@@ -19,10 +19,22 @@ public sealed partial class XmlStreamTokenizer : IDisposable
     private ParseState _state;
     private int _pos;
 
+    // The limits, copied out of the record: they are checked per name, attribute and element.
+    private readonly int _maxStanzaBytes;
+    private readonly int _maxHeaderBytes;
+    private readonly int _maxDepth;
+    private readonly int _maxAttributes;
+    private readonly int _maxNameBytes;
+
     public XmlStreamTokenizer(XmlStreamLimits? limits = null, XmlStreamMode mode = XmlStreamMode.Stream)
     {
         Limits = limits ?? XmlStreamLimits.Default;
         Mode = mode;
+        _maxStanzaBytes = Limits.MaxStanzaBytes;
+        _maxHeaderBytes = Limits.MaxStreamHeaderBytes;
+        _maxDepth = Limits.MaxDepth;
+        _maxAttributes = Limits.MaxAttributes;
+        _maxNameBytes = Limits.MaxNameBytes;
     }
 
     public XmlStreamLimits Limits { get; }
