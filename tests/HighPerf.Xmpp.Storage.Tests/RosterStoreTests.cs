@@ -20,6 +20,7 @@ public class RosterStoreTests : StoreTestBase
             PendingIn = true,
             PreApproved = true,
             PendingInStanza = B("<presence from='juliet@capulet.lit' type='subscribe'/>"),
+            Hidden = true,
         };
 
         Assert.Equal(1, await Store.Rosters.SetAsync(Romeo, item));
@@ -149,5 +150,6 @@ public class RosterStoreTests : StoreTestBase
         Assert.Equal(expected.PendingIn, actual.PendingIn);
         Assert.Equal(expected.PreApproved, actual.PreApproved);
         Assert.Equal(expected.PendingInStanza, actual.PendingInStanza);
+        Assert.Equal(expected.Hidden, actual.Hidden);
     }
 }
