@@ -60,6 +60,27 @@ public sealed class OpenSslHandlerTests
         tls.Allocator.AssertAllReleased();
     }
 
+    [Fact]
+    public void Composite_plaintext_buffers_are_encrypted_piecewise()
+    {
+        using var context = EmbeddedTls.CreateContext();
+        using var tls = new EmbeddedTls(context);
+        using var client = tls.Connect(EmbeddedTls.ClientOptions(SslProtocols.Tls13));
+        var composite = tls.Allocator.CompositeBuffer();
+        composite.AddComponents(
+            true,
+            tls.Allocator.Buffer().WriteBytes("<message>"u8.ToArray()),
+            tls.Allocator.Buffer(),
+            tls.Allocator.Buffer().WriteBytes("</message>"u8.ToArray()));
+
+        Assert.True(tls.Channel.WriteAndFlushAsync(composite).IsCompletedSuccessfully);
+
+        var received = new byte[19];
+        client.ReadExactly(received);
+        Assert.Equal("<message></message>", Encoding.UTF8.GetString(received));
+        tls.Allocator.AssertAllReleased();
+    }
+
     [Theory]
     [InlineData(0x0301)]
     [InlineData(0x0302)]

@@ -108,6 +108,11 @@ internal sealed unsafe partial class OpenSslConnection
             // Composite buffers: encrypt component by component.
             foreach (var segment in plaintext.GetIoBuffers(plaintext.ReaderIndex, length))
             {
+                if (segment.Count == 0)
+                {
+                    continue;
+                }
+
                 fixed (byte* source = segment.AsSpan())
                 {
                     var status = WriteAll(source, segment.Count);
