@@ -9,8 +9,6 @@ namespace HighPerf.Xmpp.Core.Protocol;
 /// </summary>
 public static class StreamErrors
 {
-    private static readonly byte[][] Encoded = Build();
-
     /// <summary>The error element followed by the closing stream tag.</summary>
     public static ReadOnlySpan<byte> Get(StreamErrorCondition condition) => Encoded[(int)condition];
 
@@ -35,6 +33,9 @@ public static class StreamErrors
         "resource-constraint", "restricted-xml", "see-other-host", "system-shutdown", "undefined-condition",
         "unsupported-encoding", "unsupported-feature", "unsupported-stanza-type", "unsupported-version",
     ];
+
+    // Declared after the names it is built from: static fields initialize in textual order.
+    private static readonly byte[][] Encoded = Build();
 
     private static byte[][] Build()
     {
