@@ -108,4 +108,21 @@ public class ChunkingTests
         Assert.Equal(2, log.Events.Count);
         Assert.Equal(input.AsSpan().IndexOf((byte)0x16), consumed);
     }
+
+    [Theory]
+    [InlineData("<?xml version='1.0' encoding='UTF-8'?>", "the XML declaration")]
+    [InlineData("<stream:stream\n", "the stream header")]
+    [InlineData("<![CDATA[", "a CDATA section")]
+    [InlineData("&#x0159;", "a character reference")]
+    [InlineData("&apos;", "an entity reference")]
+    [InlineData("\"juliet@example.com/balcony\"", "a double-quoted value")]
+    [InlineData("Ромео", "two-byte UTF-8")]
+    [InlineData("ロミオ", "three-byte UTF-8")]
+    [InlineData("🌹", "four-byte UTF-8")]
+    [InlineData("<x:field var='FORM_TYPE' type='hidden'>", "a prefixed tag declared on the header")]
+    [InlineData("</stream:stream>", "the stream's end tag")]
+    public void Corpus_contains_each_construct_the_split_tests_cut_through(string construct, string because)
+    {
+        Assert.True(Corpus.Client.AsSpan().IndexOf(Tokenize.Bytes(construct)) >= 0, because);
+    }
 }
