@@ -66,13 +66,14 @@ internal sealed partial class RosterIqHandler
         try
         {
             var version = await change.Durable;
+
+            // RFC 6121 §2.3.2: the result to the requester, then the push to every interested resource.
+            reply.ReplyResult();
             if (change.Changed)
             {
                 im.SetVersion(owner, version);
                 RosterPush.Send(im.Server.Routes, owner, contact, change.After, version);
             }
-
-            reply.ReplyResult();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -18,7 +18,7 @@ public sealed class RosterModule : IXmppModule, IStreamFeatureProvider, ISession
     public void Register(ModuleRegistry registry, XmppServer server)
     {
         _im = ImContext.For(server);
-        registry.AddIqHandler(RosterIqHandler.Namespace, "query"u8, IqTarget.OwnAccount, new RosterIqHandler(_im));
+        registry.AddIqHandler(RosterIqHandler.Namespace, "query"u8, IqTarget.AnyAccount, new RosterIqHandler(_im));
         registry.AddStreamFeatures(this);
         registry.AddSessionObserver(this);
         registry.AddFeature("jabber:iq:roster");
