@@ -64,16 +64,16 @@ public sealed partial class XmlStreamTokenizer
             _prefixedCount++;
         }
 
-        _attributes[_attributeCount++] = new AttributeSlot
-        {
-            Start = _spaceStart,
-            NameStart = pos,
-            NameLength = length,
-            PrefixLength = prefixLength,
-            NameHash = length | (name[0] << 16) | (name[^1] << 24),
-            Kind = kind,
-            Routing = _depth == 0 ? RoutingOf(name, prefixLength) : RoutingAttribute.None,
-        };
+        // Written in place: a temporary would be zeroed and copied per attribute.
+        ref var slot = ref _attributes[_attributeCount++];
+        slot.Start = _spaceStart;
+        slot.NameStart = pos;
+        slot.NameLength = length;
+        slot.PrefixLength = prefixLength;
+        slot.NameHash = length | (name[0] << 16) | (name[^1] << 24);
+        slot.Kind = kind;
+        slot.Routing = _depth == 0 ? RoutingOf(name, prefixLength) : RoutingAttribute.None;
+        slot.Namespace = default;
         _spaceStart = -1;
         pos += length;
         state = ParseState.AttributeEquals;

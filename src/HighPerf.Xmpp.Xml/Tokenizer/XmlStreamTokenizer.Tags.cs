@@ -155,6 +155,21 @@ public sealed partial class XmlStreamTokenizer
 
     private ScanResult ScanEndTagName(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
     {
+        // Fast path: the end tag repeats the open element's name, which was validated at its start tag.
+        if (_depth > 0)
+        {
+            ref readonly var open = ref _frames[_depth - 1];
+            var end = pos + open.NameLength;
+            if (end < data.Length
+                && (data[end] == (byte)'>' || XmlChars.IsSpace(data[end]))
+                && data.Slice(pos, open.NameLength).SequenceEqual(data.Slice(open.NameStart, open.NameLength)))
+            {
+                pos = end;
+                state = ParseState.EndTagClose;
+                return ScanEndTagClose(data, ref pos, ref state);
+            }
+        }
+
         var result = ScanQName(data, pos, out var length, out _);
         if (result != ScanResult.Continue)
         {
