@@ -48,12 +48,78 @@ public sealed partial class XmlStreamTokenizer
             return FailScan(XmlStreamError.NotWellFormed);
         }
 
+        AddAttribute(data, _spaceStart, pos, length, prefixLength);
+        _spaceStart = -1;
+        pos += length;
+        state = ParseState.AttributeEquals;
+        return ScanResult.Continue;
+    }
+
+    /// <summary>
+    /// The common attribute in one go: an ASCII name, '=' right after it, a quoted value free of references
+    /// and non-ASCII bytes, all within the data. Anything else (or a limit) returns false without side
+    /// effects, and the resumable states take it from the start.
+    /// </summary>
+    private bool TryScanPlainAttribute(ReadOnlySpan<byte> data, ref int pos, int spaceStart)
+    {
+        var start = pos;
+        var i = start;
+        if (i >= data.Length || !XmlChars.IsAsciiNameStart(data[i]))
+        {
+            return false;
+        }
+
+        var colon = -1;
+        i++;
+        while (true)
+        {
+            while (i < data.Length && XmlChars.IsAsciiName(data[i]))
+            {
+                i++;
+            }
+
+            if (colon < 0 && i + 1 < data.Length && data[i] == (byte)':' && XmlChars.IsAsciiNameStart(data[i + 1]))
+            {
+                colon = i;
+                i += 2;
+                continue;
+            }
+
+            break;
+        }
+
+        var length = i - start;
+        if (i + 2 >= data.Length || data[i] != (byte)'=' || length > _maxNameBytes || _attributeCount >= _maxAttributes)
+        {
+            return false;
+        }
+
+        var quote = data[i + 1];
+        var valueStart = i + 2;
+        var value = quote == (byte)'\''
+            ? data[valueStart..].IndexOfAnyExcept(XmlChars.PlainAposValue)
+            : quote == (byte)'"' ? data[valueStart..].IndexOfAnyExcept(XmlChars.PlainQuotValue) : -1;
+        if (value < 0 || data[valueStart + value] != quote)
+        {
+            return false;
+        }
+
+        ref var slot = ref AddAttribute(data, spaceStart, start, length, colon < 0 ? 0 : colon - start);
+        slot.ValueStart = valueStart;
+        slot.ValueLength = value;
+        pos = valueStart + value + 1;
+        return true;
+    }
+
+    /// <summary>Records an attribute's name, classified once here for the end of the start tag.</summary>
+    private ref AttributeSlot AddAttribute(ReadOnlySpan<byte> data, int spaceStart, int nameStart, int length, int prefixLength)
+    {
         if (_attributeCount == _attributes.Length)
         {
             Array.Resize(ref _attributes, _attributes.Length * 2);
         }
 
-        var name = data.Slice(pos, length);
+        var name = data.Slice(nameStart, length);
         var kind = Classify(name, prefixLength);
         if (kind is AttributeKind.DefaultDeclaration or AttributeKind.PrefixDeclaration)
         {
@@ -66,18 +132,15 @@ public sealed partial class XmlStreamTokenizer
 
         // Written in place: a temporary would be zeroed and copied per attribute.
         ref var slot = ref _attributes[_attributeCount++];
-        slot.Start = _spaceStart;
-        slot.NameStart = pos;
+        slot.Start = spaceStart;
+        slot.NameStart = nameStart;
         slot.NameLength = length;
         slot.PrefixLength = prefixLength;
         slot.NameHash = length | (name[0] << 16) | (name[^1] << 24);
         slot.Kind = kind;
         slot.Routing = _depth == 0 ? RoutingOf(name, prefixLength) : RoutingAttribute.None;
         slot.Namespace = default;
-        _spaceStart = -1;
-        pos += length;
-        state = ParseState.AttributeEquals;
-        return ScanResult.Continue;
+        return ref slot;
     }
 
     private static AttributeKind Classify(ReadOnlySpan<byte> name, int prefixLength) => prefixLength switch

@@ -121,6 +121,12 @@ public sealed partial class XmlStreamTokenizer
                 return FailScan(XmlStreamError.NotWellFormed);
             }
 
+            if (TryScanPlainAttribute(data, ref at, spaceStart))
+            {
+                spaceStart = -1;
+                continue;
+            }
+
             state = ParseState.AttributeName;
             var result = ScanAttribute(data, ref pos, ref state);
             if (result != ScanResult.Continue)
@@ -240,43 +246,6 @@ public sealed partial class XmlStreamTokenizer
         }
 
         return ScanResult.NeedMore;
-    }
-
-    /// <summary>At "&lt;!": a CDATA section inside an element; anything else (comment, DOCTYPE, ENTITY) is
-    /// restricted XML, refused before any of it is interpreted (so no entity is ever expanded).</summary>
-    private ScanResult ScanBang(ReadOnlySpan<byte> data, ref int pos, ref ParseState state)
-    {
-        if (pos + 2 >= data.Length)
-        {
-            return ScanResult.NeedMore;
-        }
-
-        if (data[pos + 2] != (byte)'[')
-        {
-            return FailScan(XmlStreamError.RestrictedXml);
-        }
-
-        var opener = XmlConstants.CDataOpen;
-        var available = Math.Min(data.Length - pos, opener.Length);
-        if (!data.Slice(pos, available).SequenceEqual(opener[..available]))
-        {
-            return FailScan(XmlStreamError.NotWellFormed);
-        }
-
-        if (available < opener.Length)
-        {
-            return ScanResult.NeedMore;
-        }
-
-        if (_depth == 0)
-        {
-            // Character data outside the root is not XML; at stream level it is not a valid stream.
-            return FailScan(_unitKind == UnitKind.Header ? XmlStreamError.NotWellFormed : XmlStreamError.BadFormat);
-        }
-
-        pos += opener.Length;
-        state = ParseState.CData;
-        return ScanResult.Continue;
     }
 
     private void PushFrame(int bindingMark)
