@@ -33,6 +33,7 @@ public sealed class XmppServer
         Credentials = new AccountCredentialSource(store.Accounts);
         Modules = new ModuleRegistry();
         Router = new Router(this);
+        Sessions.LegacySessionHandler.Register(Modules);
         foreach (var module in modules)
         {
             Modules.BeginModule(module.Name);

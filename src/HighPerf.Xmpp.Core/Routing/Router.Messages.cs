@@ -66,15 +66,16 @@ public sealed partial class Router
             return;
         }
 
+        if (user is null && !AccountExists(bareJid))
+        {
+            // RFC 6121 §8.5.1: no such account; the sender learns it (an error is never answered, see Bounce).
+            Bounce(sender, element, originalTo, StanzaErrorCondition.ServiceUnavailable);
+            return;
+        }
+
         if (type is MessageType.Headline or MessageType.Error)
         {
             return; // RFC 6121 §8.5.2.2.1: never stored, silently dropped.
-        }
-
-        if (user is null && !AccountExists(bareJid))
-        {
-            Bounce(sender, element, originalTo, StanzaErrorCondition.ServiceUnavailable);
-            return;
         }
 
         var offline = _server.Modules.UndeliverableMessages;

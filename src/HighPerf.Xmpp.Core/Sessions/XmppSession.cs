@@ -1,9 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using HighPerf.Xmpp.Core.Buffers;
 using HighPerf.Xmpp.Core.Hosting;
 using HighPerf.Xmpp.Core.Protocol;
 using HighPerf.Xmpp.Core.Routing;
 using HighPerf.Xmpp.Xml.Tokenizer;
+using Microsoft.Extensions.Logging;
 
 namespace HighPerf.Xmpp.Core.Sessions;
 
@@ -187,10 +189,14 @@ public sealed partial class XmppSession
         End();
     }
 
-    /// <summary>Thread-safe. Ends this session from elsewhere (a replacing login, an admin kick, shutdown).</summary>
+    /// <summary>
+    /// Thread-safe. Ends this session from elsewhere (a replacing login, an admin kick, shutdown) with a stream
+    /// error. The close runs on the session's own loop, which knows whether our stream header went out yet
+    /// (a connection that has sent nothing still gets a well-formed stream). Rare, so it may allocate.
+    /// </summary>
     public void Kick(StreamErrorCondition condition)
     {
-        _transport.EnqueueAndClose(new OutboundParts(StreamErrors.Get(condition)));
+        _transport.Schedule(TimeSpan.Zero, state => ((XmppSession)state!).CloseWithStreamError(condition), this);
     }
 
     private void RestartStream()
@@ -211,6 +217,11 @@ public sealed partial class XmppSession
         if (user is null)
         {
             return;
+        }
+
+        if (_server.Logger.IsEnabled(LogLevel.Information))
+        {
+            CoreLog.SessionEnded(_server.Logger, Encoding.UTF8.GetString(_jid));
         }
 
         var last = _server.Routes.Detach(user, this);

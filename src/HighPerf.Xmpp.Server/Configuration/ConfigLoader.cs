@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using HighPerf.Xmpp.Core.Addressing;
 
 namespace HighPerf.Xmpp.Server.Configuration;
 
@@ -52,7 +53,7 @@ public static class ConfigLoader
 
         foreach (var domain in config.Domains)
         {
-            if (string.IsNullOrWhiteSpace(domain) || domain.Contains('@', StringComparison.Ordinal) || domain.Contains('/', StringComparison.Ordinal))
+            if (string.IsNullOrWhiteSpace(domain) || !Jid.TryParse(domain, out var jid) || jid.Local is not null || jid.Resource is not null)
             {
                 throw new ConfigException($"domains: '{domain}' is not a domain name.");
             }
@@ -90,6 +91,7 @@ public static class ConfigLoader
 
         RequireRange(config.Auth.TimeoutSeconds, 1, 3600, "auth.timeoutSeconds");
         RequireRange(config.Auth.MaxFailures, 1, 100, "auth.maxFailures");
+        RequireRange(config.Auth.FailureDelayMs, 0, 60_000, "auth.failureDelayMs");
         RequireRange(config.Auth.ScramIterations, 4096, 10_000_000, "auth.scramIterations");
         RequireRange(config.Limits.MaxStanzaBytes, 4096, 64 * 1024 * 1024, "limits.maxStanzaBytes");
         RequireRange(config.Limits.MaxDepth, 4, 1024, "limits.maxDepth");

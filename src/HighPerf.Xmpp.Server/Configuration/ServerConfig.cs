@@ -62,6 +62,9 @@ public sealed class AuthConfig
     /// <summary>Failed SASL attempts before the connection is closed.</summary>
     public int MaxFailures { get; set; } = 3;
 
+    /// <summary>Milliseconds added before answering the second and later failed attempts (times the count).</summary>
+    public int FailureDelayMs { get; set; } = 1000;
+
     /// <summary>PBKDF2 iterations for new SCRAM credentials (RFC 7677 asks for at least 4096).</summary>
     public int ScramIterations { get; set; } = 4096;
 }

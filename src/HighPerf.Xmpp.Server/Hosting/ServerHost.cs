@@ -1,5 +1,6 @@
 using System.Net;
 using HighPerf.Xmpp.Core.Hosting;
+using HighPerf.Xmpp.Core.Modules;
 using HighPerf.Xmpp.Server.Configuration;
 using HighPerf.Xmpp.Storage.Abstractions;
 using HighPerf.Xmpp.Storage.Faster;
@@ -43,7 +44,8 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>Bound STARTTLS listeners then direct-TLS listeners, in configuration order.</summary>
     public IReadOnlyList<IPEndPoint> EndPoints => _transport.BoundEndPoints;
 
-    public static async Task<ServerHost> StartAsync(ServerConfig config, ILoggerFactory loggerFactory)
+    /// <param name="extraModules">Modules wired in code beside the configured ones (tests, embedders).</param>
+    public static async Task<ServerHost> StartAsync(ServerConfig config, ILoggerFactory loggerFactory, IEnumerable<IXmppModule>? extraModules = null)
     {
         var dataDirectory = Path.GetFullPath(config.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
@@ -52,19 +54,31 @@ public sealed class ServerHost : IAsyncDisposable
 
         var store = await FasterDataStore.OpenAsync(StoreOptionsFrom(config)).ConfigureAwait(false);
         TlsServerContext? tls = null;
+        XmppTransportHost? transport = null;
         try
         {
             tls = CreateTls(config, dataDirectory, loggerFactory, logger);
             var modules = ModuleCatalog.Create(config);
+            if (extraModules is not null)
+            {
+                modules.AddRange(extraModules);
+            }
+
             var server = new XmppServer(CoreOptionsFrom(config), store, modules, loggerFactory);
             ServerLog.Modules(logger, string.Join(", ", server.Modules.EnabledModules));
-            var transport = new XmppTransportHost(server, TransportOptionsFrom(config, tls));
+            transport = new XmppTransportHost(server, TransportOptionsFrom(config, tls));
             var host = new ServerHost(config, loggerFactory, store, tls, server, transport);
             await transport.StartAsync(ListenersFrom(config)).ConfigureAwait(false);
             return host;
         }
         catch
         {
+            // A listener that could not bind leaves the others bound and the event loops running.
+            if (transport is not null)
+            {
+                await transport.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+            }
+
             tls?.Dispose();
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -103,6 +117,7 @@ public sealed class ServerHost : IAsyncDisposable
         AllowPlainWithoutTls = config.Auth.AllowPlainWithoutTls,
         AuthenticationTimeout = TimeSpan.FromSeconds(config.Auth.TimeoutSeconds),
         MaxAuthFailures = config.Auth.MaxFailures,
+        AuthFailureDelay = TimeSpan.FromMilliseconds(config.Auth.FailureDelayMs),
         XmlLimits = new XmlStreamLimits
         {
             MaxStanzaBytes = config.Limits.MaxStanzaBytes,

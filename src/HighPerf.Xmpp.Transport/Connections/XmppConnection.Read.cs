@@ -21,31 +21,40 @@ internal sealed partial class XmppConnection
 
         try
         {
-            if (ByteBufferSpans.TryGetReadable(buffer, out var span))
-            {
-                var consumed = _session.ProcessInput(span);
-                AfterInput(buffer, buffer.ReaderIndex + consumed);
-                return;
-            }
-
-            // A composite buffer: feed each segment in turn.
-            var offset = buffer.ReaderIndex;
-            foreach (var segment in buffer.GetIoBuffers())
-            {
-                var consumed = _session.ProcessInput(segment);
-                offset += consumed;
-                if (_tlsRequested || _compressionRequested || _session.IsClosed)
-                {
-                    break;
-                }
-            }
-
-            AfterInput(buffer, offset);
+            Read(buffer);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            OnSessionFault(ex);
         }
         finally
         {
             buffer.Release();
         }
+    }
+
+    private void Read(IByteBuffer buffer)
+    {
+        if (ByteBufferSpans.TryGetReadable(buffer, out var span))
+        {
+            var consumed = _session.ProcessInput(span);
+            AfterInput(buffer, buffer.ReaderIndex + consumed);
+            return;
+        }
+
+        // A composite buffer: feed each segment in turn.
+        var offset = buffer.ReaderIndex;
+        foreach (var segment in buffer.GetIoBuffers())
+        {
+            var consumed = _session.ProcessInput(segment);
+            offset += consumed;
+            if (_tlsRequested || _compressionRequested || _session.IsClosed)
+            {
+                break;
+            }
+        }
+
+        AfterInput(buffer, offset);
     }
 
     /// <summary>

@@ -22,6 +22,7 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
     private readonly TransportOptions _options;
     private readonly ILogger _logger;
     private readonly bool _directTls;
+    private readonly ConnectionSet _connections;
     private IChannelHandlerContext _ctx = null!;
     private XmppSession _session = null!;
     private OutboundQueue _queue = null!;
@@ -35,8 +36,9 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
     private volatile bool _closeAfterDrain;
     private bool _closing;
 
-    public XmppConnection(XmppServer server, TransportOptions options, ILogger logger, bool directTls)
+    public XmppConnection(XmppServer server, TransportOptions options, ILogger logger, bool directTls, ConnectionSet connections)
     {
+        _connections = connections;
         _server = server;
         _options = options;
         _logger = logger;
@@ -67,8 +69,13 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
             _authTimer = context.Executor.Schedule(static state => ((XmppConnection)state).OnAuthenticationTimeout(), this, timeout);
         }
 
+        var accepted = _connections.Add(this);
         TransportLog.ConnectionOpened(_logger, _remote);
         context.FireChannelActive();
+        if (!accepted)
+        {
+            _session.CloseWithStreamError(StreamErrorCondition.SystemShutdown);
+        }
     }
 
     public override void ChannelInactive(IChannelHandlerContext context)
@@ -77,6 +84,7 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
         _authTimer?.Cancel();
         _queue?.Close();
         _session?.OnTransportClosed();
+        _connections.Remove(this);
         TransportLog.ConnectionClosed(_logger, _remote);
         context.FireChannelInactive();
     }
@@ -121,13 +129,39 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
     public void Schedule(TimeSpan delay, Action<object?> work, object? state)
     {
         var executor = _ctx.Executor;
-        if (delay <= TimeSpan.Zero)
+        try
         {
-            executor.Execute(work, state);
+            if (delay <= TimeSpan.Zero)
+            {
+                executor.Execute(work, state);
+            }
+            else
+            {
+                executor.Schedule(work, state, delay);
+            }
         }
-        else
+        catch (RejectedExecutionException)
         {
-            executor.Schedule(work, state, delay);
+            // The loop is shutting down: its connections are being closed anyway.
+        }
+    }
+
+    /// <summary>
+    /// A bug while handling this connection's input: the session's state cannot be trusted any more, so the
+    /// connection ends with internal-server-error (RFC 6120 §4.9.3.8). The event loop and every other
+    /// connection on it carry on.
+    /// </summary>
+    private void OnSessionFault(Exception exception)
+    {
+        TransportLog.SessionFault(_logger, _remote, exception);
+        try
+        {
+            _session.CloseWithStreamError(StreamErrorCondition.InternalServerError);
+        }
+        catch (Exception second) when (second is not OutOfMemoryException)
+        {
+            TransportLog.SessionFault(_logger, _remote, second);
+            _ctx.CloseAsync();
         }
     }
 }

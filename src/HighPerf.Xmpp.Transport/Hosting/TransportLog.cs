@@ -25,4 +25,10 @@ internal static partial class TransportLog
 
     [LoggerMessage(2006, LogLevel.Information, "Connection from {Remote} timed out before authenticating")]
     public static partial void AuthTimeout(ILogger logger, string remote);
+
+    [LoggerMessage(2007, LogLevel.Error, "Connection from {Remote} closed with internal-server-error: handling its input failed")]
+    public static partial void SessionFault(ILogger logger, string remote, Exception exception);
+
+    [LoggerMessage(2008, LogLevel.Information, "Stopping: telling {Count} connections the server shuts down")]
+    public static partial void Stopping(ILogger logger, int count);
 }

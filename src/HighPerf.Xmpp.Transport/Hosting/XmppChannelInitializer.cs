@@ -13,13 +13,15 @@ internal sealed class XmppChannelInitializer : ChannelInitializer<ISocketChannel
     private readonly TransportOptions _options;
     private readonly ILogger _logger;
     private readonly bool _directTls;
+    private readonly ConnectionSet _connections;
 
-    public XmppChannelInitializer(XmppServer server, TransportOptions options, ILogger logger, bool directTls)
+    public XmppChannelInitializer(XmppServer server, TransportOptions options, ILogger logger, bool directTls, ConnectionSet connections)
     {
         _server = server;
         _options = options;
         _logger = logger;
         _directTls = directTls;
+        _connections = connections;
     }
 
     public override bool IsSharable => true;
@@ -32,6 +34,6 @@ internal sealed class XmppChannelInitializer : ChannelInitializer<ISocketChannel
             pipeline.AddLast("tls", _options.TlsHandlerFactory!(true));
         }
 
-        pipeline.AddLast("xmpp", new XmppConnection(_server, _options, _logger, _directTls));
+        pipeline.AddLast("xmpp", new XmppConnection(_server, _options, _logger, _directTls, _connections));
     }
 }

@@ -1,10 +1,12 @@
 using System.Net;
+using System.Net.Sockets;
 using DotNetty.Buffers;
 using DotNetty.Transport.Bootstrapping;
 using DotNetty.Transport.Channels;
 using DotNetty.Transport.Channels.Sockets;
 using HighPerf.Xmpp.Core.Hosting;
 using HighPerf.Xmpp.Core.Protocol;
+using HighPerf.Xmpp.Transport.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace HighPerf.Xmpp.Transport.Hosting;
@@ -18,9 +20,12 @@ public sealed class XmppTransportHost : IAsyncDisposable
     private readonly XmppServer _server;
     private readonly TransportOptions _options;
     private readonly ILogger _logger;
+    private static readonly TimeSpan LoopShutdownTimeout = TimeSpan.FromMilliseconds(250);
+
     private readonly MultithreadEventLoopGroup _bossGroup = new(1);
     private readonly MultithreadEventLoopGroup _workerGroup;
     private readonly List<IChannel> _listeners = [];
+    private readonly ConnectionSet _connections = new();
     private bool _stopped;
 
     public XmppTransportHost(XmppServer server, TransportOptions options)
@@ -31,6 +36,9 @@ public sealed class XmppTransportHost : IAsyncDisposable
         var threads = options.EventLoopThreads > 0 ? options.EventLoopThreads : Environment.ProcessorCount;
         _workerGroup = new MultithreadEventLoopGroup(threads);
     }
+
+    /// <summary>Open client connections (negotiating or bound).</summary>
+    public int ConnectionCount => _connections.Count;
 
     /// <summary>The addresses actually bound (port 0 in the options becomes the chosen port).</summary>
     public IReadOnlyList<IPEndPoint> BoundEndPoints { get; private set; } = [];
@@ -55,8 +63,19 @@ public sealed class XmppTransportHost : IAsyncDisposable
                 .ChildOption(ChannelOption.Allocator, PooledByteBufferAllocator.Default)
                 .ChildOption(ChannelOption.WriteBufferHighWaterMark, _options.WriteBufferHighWaterMark)
                 .ChildOption(ChannelOption.WriteBufferLowWaterMark, _options.WriteBufferLowWaterMark)
-                .ChildHandler(new XmppChannelInitializer(_server, _options, _logger, listener.DirectTls));
-            var channel = await bootstrap.BindAsync(listener.EndPoint).ConfigureAwait(false);
+                .ChildHandler(new XmppChannelInitializer(_server, _options, _logger, listener.DirectTls, _connections));
+            IChannel channel;
+            try
+            {
+                channel = await bootstrap.BindAsync(listener.EndPoint).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SocketException || ex.InnerException is SocketException)
+            {
+                // Name the address: "address already in use" alone does not say which of the listeners.
+                var reason = ex is SocketException ? ex.Message : ex.InnerException!.Message;
+                throw new IOException($"Cannot listen on {listener.EndPoint} ({(listener.DirectTls ? "direct TLS" : "STARTTLS")}): {reason}", ex);
+            }
+
             _listeners.Add(channel);
             // DotNetty binds dual-mode sockets, which report IPv4 addresses in their IPv6-mapped form.
             var endPoint = (IPEndPoint)channel.LocalAddress;
@@ -73,8 +92,9 @@ public sealed class XmppTransportHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops accepting, tells every bound session the server is shutting down (system-shutdown stream
-    /// error), gives them a moment to flush, then stops the event loops.
+    /// Stops accepting, tells every open connection (bound, negotiating, or silent) that the server is
+    /// shutting down (system-shutdown stream error), gives them up to <paramref name="grace"/> to flush and
+    /// close, then stops the event loops.
     /// </summary>
     public async Task StopAsync(TimeSpan grace)
     {
@@ -89,28 +109,28 @@ public sealed class XmppTransportHost : IAsyncDisposable
             await listener.CloseAsync().ConfigureAwait(false);
         }
 
-        var kicked = 0;
-        foreach (var user in _server.Routes.Users)
+        _connections.Close();
+        var open = _connections.Snapshot();
+        if (open.Count > 0)
         {
-            foreach (var session in user.Sessions)
+            TransportLog.Stopping(_logger, open.Count);
+            foreach (var connection in open)
             {
-                session.Kick(StreamErrorCondition.SystemShutdown);
-                kicked++;
+                connection.Session.Kick(StreamErrorCondition.SystemShutdown);
             }
-        }
 
-        if (kicked > 0)
-        {
             var deadline = DateTime.UtcNow + grace;
-            while (_server.Routes.SessionCount > 0 && DateTime.UtcNow < deadline)
+            while (_connections.Count > 0 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20).ConfigureAwait(false);
             }
         }
 
+        // The connections had their grace period above, so the loops hold nothing worth waiting for. A short
+        // timeout matters: DotNetty 0.7's graceful shutdown tends to run to its timeout rather than its quiet period.
         await Task.WhenAll(
-            _workerGroup.ShutdownGracefullyAsync(TimeSpan.FromMilliseconds(50), grace),
-            _bossGroup.ShutdownGracefullyAsync(TimeSpan.FromMilliseconds(50), grace)).ConfigureAwait(false);
+            _workerGroup.ShutdownGracefullyAsync(TimeSpan.Zero, LoopShutdownTimeout),
+            _bossGroup.ShutdownGracefullyAsync(TimeSpan.Zero, LoopShutdownTimeout)).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
