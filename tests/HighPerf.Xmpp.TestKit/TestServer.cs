@@ -1,4 +1,5 @@
 using System.Net;
+using HighPerf.Xmpp.Core.Modules;
 using HighPerf.Xmpp.Core.Sasl;
 using HighPerf.Xmpp.Server.Configuration;
 using HighPerf.Xmpp.Server.Hosting;
@@ -14,12 +15,16 @@ namespace HighPerf.Xmpp.TestKit;
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly bool _ownsDirectory;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly IReadOnlyList<IXmppModule>? _extraModules;
 
-    private TestServer(ServerHost host, string dataDirectory, bool ownsDirectory)
+    private TestServer(ServerHost host, string dataDirectory, bool ownsDirectory, ILoggerFactory loggerFactory, IReadOnlyList<IXmppModule>? extraModules)
     {
         Host = host;
         DataDirectory = dataDirectory;
         _ownsDirectory = ownsDirectory;
+        _loggerFactory = loggerFactory;
+        _extraModules = extraModules;
     }
 
     public ServerHost Host { get; private set; }
@@ -34,15 +39,19 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The direct-TLS listener (XEP-0368).</summary>
     public IPEndPoint DirectTlsEndPoint => Host.EndPoints[1];
 
-    public static async Task<TestServer> StartAsync(Action<ServerConfig>? configure = null, string? dataDirectory = null, ILoggerFactory? loggerFactory = null)
+    /// <param name="extraModules">Test modules wired beside the configured ones (e.g. one that throws).</param>
+    public static async Task<TestServer> StartAsync(
+        Action<ServerConfig>? configure = null, string? dataDirectory = null, ILoggerFactory? loggerFactory = null,
+        IReadOnlyList<IXmppModule>? extraModules = null)
     {
         var ownsDirectory = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "hpx-test-" + Guid.NewGuid().ToString("N"));
         var config = CreateConfig(dataDirectory);
         configure?.Invoke(config);
         ConfigLoader.Validate(config);
-        var host = await ServerHost.StartAsync(config, loggerFactory ?? NullLoggerFactory.Instance);
-        return new TestServer(host, dataDirectory, ownsDirectory);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var host = await ServerHost.StartAsync(config, loggerFactory, extraModules);
+        return new TestServer(host, dataDirectory, ownsDirectory, loggerFactory, extraModules);
     }
 
     /// <summary>A configuration like the embedded default, on ephemeral loopback ports.</summary>
@@ -69,7 +78,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         var config = Host.Config;
         await Host.StopAsync();
-        Host = await ServerHost.StartAsync(config, NullLoggerFactory.Instance);
+        Host = await ServerHost.StartAsync(config, _loggerFactory, _extraModules);
     }
 
     public async ValueTask DisposeAsync()

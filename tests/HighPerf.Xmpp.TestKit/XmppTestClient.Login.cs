@@ -97,9 +97,9 @@ public sealed partial class XmppTestClient
     /// <summary>Connect, STARTTLS, authenticate, restart, bind: a ready client.</summary>
     public static async Task<XmppTestClient> LoginAsync(
         IPEndPoint endPoint, string domain, string user, string password = "secret",
-        string? resource = null, string mechanism = "SCRAM-SHA-256", bool tls = true)
+        string? resource = null, string mechanism = "SCRAM-SHA-256", bool tls = true, int? receiveBufferSize = null)
     {
-        var client = await ConnectAsync(endPoint, domain);
+        var client = await ConnectAsync(endPoint, domain, receiveBufferSize: receiveBufferSize);
         try
         {
             await client.OpenStreamAsync();
@@ -125,6 +125,18 @@ public sealed partial class XmppTestClient
         }
     }
 
-    /// <summary>Sends initial presence and skips until our own presence comes back (if it does).</summary>
+    /// <summary>Sends initial presence (no wait).</summary>
     public Task SendPresenceAsync(string extra = "") => SendAsync($"<presence>{extra}</presence>");
+
+    /// <summary>
+    /// Sends available presence with <paramref name="priority"/> and waits until the server has processed it:
+    /// a message to our own full JID, sent after it on the same stream, comes back only after the presence
+    /// was handled (a session's input is processed in order). Anything before it (presence) is skipped.
+    /// </summary>
+    public async Task BecomeAvailableAsync(int priority = 0)
+    {
+        var barrier = "available-" + Interlocked.Increment(ref _barriers);
+        await SendAsync($"<presence><priority>{priority}</priority></presence><message to='{Jid}' type='headline' id='{barrier}'/>");
+        await ExpectAsync(e => e.Name.LocalName == "message" && (string?)e.Attribute("id") == barrier);
+    }
 }

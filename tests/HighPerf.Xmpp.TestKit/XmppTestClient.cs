@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
@@ -26,6 +27,7 @@ public sealed partial class XmppTestClient : IAsyncDisposable
     private Stream _stream;
     private XmlStreamTokenizer _tokenizer = new();
     private bool _disconnected;
+    private int _barriers;
 
     private XmppTestClient(Socket socket, Stream stream, string domain)
     {
@@ -43,9 +45,25 @@ public sealed partial class XmppTestClient : IAsyncDisposable
     /// <summary>The ALPN protocol negotiated on a direct-TLS connection.</summary>
     public string? NegotiatedAlpn { get; private set; }
 
-    public static async Task<XmppTestClient> ConnectAsync(IPEndPoint endPoint, string domain, bool directTls = false)
+    /// <summary>The TLS version negotiated (none before TLS).</summary>
+    public SslProtocols TlsProtocol => _stream is SslStream ssl ? ssl.SslProtocol : SslProtocols.None;
+
+    /// <summary>The certificate the server presented, once TLS is up.</summary>
+    public X509Certificate2? ServerCertificate { get; private set; }
+
+    /// <summary>TLS versions offered by <see cref="StartTlsAsync"/> and direct TLS.</summary>
+    public SslProtocols TlsVersions { get; set; } = SslProtocols.Tls12 | SslProtocols.Tls13;
+
+    /// <param name="receiveBufferSize">A small socket receive buffer makes a client that stops reading
+    /// push back on the server quickly (slow-reader tests).</param>
+    public static async Task<XmppTestClient> ConnectAsync(IPEndPoint endPoint, string domain, bool directTls = false, int? receiveBufferSize = null)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBufferSize is { } size)
+        {
+            socket.ReceiveBufferSize = size;
+        }
+
         await socket.ConnectAsync(endPoint);
         var client = new XmppTestClient(socket, new NetworkStream(socket, ownsSocket: false), domain);
         if (directTls)
@@ -131,6 +149,10 @@ public sealed partial class XmppTestClient : IAsyncDisposable
 
     /// <summary>Skips elements until one matches (presence noise etc.), failing after the timeout.</summary>
     public async Task<XElement> ExpectAsync(Func<XElement, bool> match, TimeSpan? timeout = null)
+        => (await ExpectEventAsync(match, timeout)).Element!;
+
+    /// <summary>As <see cref="ExpectAsync"/>, returning the event with the element's bytes as the server sent them.</summary>
+    public async Task<XmppEvent> ExpectEventAsync(Func<XElement, bool> match, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (true)
@@ -149,27 +171,46 @@ public sealed partial class XmppTestClient : IAsyncDisposable
 
             if (match(next.Element!))
             {
-                return next.Element!;
+                return next;
             }
         }
     }
 
-    /// <summary>Expects a stream error with the given condition, then the end of the stream and connection.</summary>
-    public async Task ExpectStreamErrorAsync(string condition, TimeSpan? timeout = null)
+    /// <summary>
+    /// Expects a stream error with the given condition (RFC 6120 §4.9), then &lt;/stream:stream&gt; and the
+    /// connection closing. Elements before the error are skipped when <paramref name="skipOthers"/>. The
+    /// error can only be parsed inside a stream header from the server, so a server that forgets its header
+    /// fails here with "bad XML".
+    /// </summary>
+    public async Task ExpectStreamErrorAsync(string condition, TimeSpan? timeout = null, bool skipOthers = false)
     {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         var next = await NextAsync(timeout);
-        while (next.Kind == XmppEventKind.StreamOpened)
+        while (next.Kind == XmppEventKind.StreamOpened
+            || (skipOthers && next.Kind == XmppEventKind.Element && next.Element!.Name != Streams + "error"))
         {
-            next = await NextAsync(timeout);
+            next = await NextAsync(Remaining(deadline));
         }
 
-        if (next.Kind != XmppEventKind.Element || next.Element!.Name.LocalName != "error"
+        if (next.Kind != XmppEventKind.Element || next.Element!.Name != Streams + "error"
             || next.Element.Elements().FirstOrDefault()?.Name != XName.Get(condition, "urn:ietf:params:xml:ns:xmpp-streams"))
         {
             throw new InvalidOperationException($"Expected stream error {condition}, got {next}.");
         }
 
-        await ExpectClosedAsync(timeout);
+        next = await NextAsync(Remaining(deadline));
+        if (next.Kind != XmppEventKind.StreamClosed)
+        {
+            throw new InvalidOperationException($"Expected </stream:stream> after the stream error, got {next}.");
+        }
+
+        await ExpectClosedAsync(Remaining(deadline));
+    }
+
+    private static TimeSpan Remaining(DateTime deadline)
+    {
+        var left = deadline - DateTime.UtcNow;
+        return left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1);
     }
 
     /// <summary>Expects &lt;/stream:stream&gt; (optional) and then the connection to close.</summary>
@@ -221,8 +262,12 @@ public sealed partial class XmppTestClient : IAsyncDisposable
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = Domain,
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            RemoteCertificateValidationCallback = (_, _, _, _) => true, // test servers use self-signed certificates
+            EnabledSslProtocols = TlsVersions,
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                ServerCertificate = certificate is null ? null : new X509Certificate2(certificate);
+                return true; // test servers use self-signed certificates
+            },
         };
         if (alpn is not null)
         {
