@@ -10,6 +10,22 @@ namespace HighPerf.Xmpp.Xml.Tokenizer;
 /// and returned as soon as the unit completes, so an idle stream holds no buffer. Parsing resumes where
 /// it stopped (see <see cref="ParseState"/>), so a chunk boundary anywhere gives the same events.
 /// Bad input is reported as an <see cref="XmlStreamError"/>; nothing here throws on input.
+/// <para>Error kinds (RFC 6120 §4.9.3, §11):</para>
+/// <list type="bullet">
+/// <item>NotWellFormed: XML 1.0 / Namespaces in XML violations: syntax, mismatched end tags, duplicate
+/// attributes (also after namespace resolution), unbound prefixes, reserved xml/xmlns misuse, illegal
+/// characters, invalid UTF-8 or character references, "]]&gt;" in text, bytes after the root's end tag.</item>
+/// <item>RestrictedXml: comments, processing instructions (an XML declaration anywhere but the very start
+/// included), DOCTYPE/ENTITY and other "&lt;!" markup, and references to entities other than the five
+/// predefined ones (§11.1 lists "entity references" there, so &amp;foo; is restricted, not malformed).</item>
+/// <item>BadFormat: well-formed but not a stream: a root other than 'stream' (a stanza sent first), an
+/// empty &lt;stream:stream/&gt;, and non-whitespace character data or CDATA between stanzas.</item>
+/// <item>InvalidNamespace: a 'stream' root outside http://etherx.jabber.org/streams (any prefix is accepted;
+/// the content namespace is the caller's to check).</item>
+/// <item>UnsupportedEncoding: an XML declaration naming anything but UTF-8 (case-insensitive), a UTF-16 or
+/// UTF-32 byte order mark, or UTF-16 without one. A UTF-8 byte order mark is skipped.</item>
+/// <item>PolicyViolation: <see cref="XmlStreamLimits"/> exceeded, and an XML declaration over 256 bytes.</item>
+/// </list>
 /// </remarks>
 public sealed partial class XmlStreamTokenizer : IDisposable
 {
