@@ -35,7 +35,12 @@ public sealed class DeferredIqReply
             EscapingWriter.WriteEscapedAttribute(writer, XmppNames.From, _from);
         }
 
-        EscapingWriter.WriteEscapedAttribute(writer, XmppNames.To, _session.FullJid);
+        if (_session.FullJid.Length > 0)
+        {
+            // Before authentication (in-band registration) the client has no address yet.
+            EscapingWriter.WriteEscapedAttribute(writer, XmppNames.To, _session.FullJid);
+        }
+
         if (payload.IsEmpty)
         {
             writer.Write("/>"u8);

@@ -15,6 +15,10 @@ public enum IqTarget : byte
     /// <summary>to = another local user's bare JID (e.g. vCard or disco of a contact).</summary>
     OtherAccount = 4,
 
+    /// <summary>Before authentication, with no account yet (XEP-0077 in-band registration). Never part of <see cref="All"/>:
+    /// a handler takes unauthenticated iqs only when it asks for them by name.</summary>
+    Unauthenticated = 8,
+
     AnyAccount = OwnAccount | OtherAccount,
     All = Server | OwnAccount | OtherAccount,
 }

@@ -17,6 +17,7 @@ public sealed class ModuleRegistry
     private readonly List<DiscoIdentity> _identities = [];
     private readonly List<string> _enabledModules = [];
     private readonly List<IStreamFeatureProvider> _streamFeatures = [];
+    private readonly List<IStreamFeatureProvider> _preAuthStreamFeatures = [];
     private readonly List<ISessionObserver> _sessionObservers = [];
     private readonly List<IStanzaInterceptor> _interceptors = [];
     private string _currentModule = "core";
@@ -30,6 +31,9 @@ public sealed class ModuleRegistry
     public IReadOnlyList<DiscoIdentity> Identities => _identities;
 
     public IReadOnlyList<IStreamFeatureProvider> StreamFeatures => _streamFeatures;
+
+    /// <summary>Features offered before authentication, after the SASL mechanisms (XEP-0077's &lt;register/&gt;).</summary>
+    public IReadOnlyList<IStreamFeatureProvider> PreAuthStreamFeatures => _preAuthStreamFeatures;
 
     public IReadOnlyList<ISessionObserver> SessionObservers => _sessionObservers;
 
@@ -76,6 +80,13 @@ public sealed class ModuleRegistry
     {
         EnsureOpen();
         _streamFeatures.Add(provider);
+    }
+
+    /// <summary>Adds features to the stream features offered before authentication (once TLS is up where required).</summary>
+    public void AddPreAuthStreamFeatures(IStreamFeatureProvider provider)
+    {
+        EnsureOpen();
+        _preAuthStreamFeatures.Add(provider);
     }
 
     public void AddSessionObserver(ISessionObserver observer)

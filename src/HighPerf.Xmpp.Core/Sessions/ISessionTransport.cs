@@ -33,6 +33,9 @@ public interface ISessionTransport
 
     bool IsCompressed { get; }
 
+    /// <summary>True when this connection's listener offers XEP-0138 compression and it is not on yet.</summary>
+    bool CanCompress => false;
+
     /// <summary>The peer's address for logs and per-address limits (e.g. "127.0.0.1").</summary>
     string RemoteAddress { get; }
 

@@ -129,6 +129,10 @@ public sealed partial class XmppSession
                 }
 
                 writer.Write(NegotiationTokens.MechanismsClose);
+                foreach (var provider in _server.Modules.PreAuthStreamFeatures)
+                {
+                    provider.WriteFeatures(this, writer);
+                }
             }
         }
         else

@@ -48,6 +48,10 @@ public sealed partial class XmppSession
             CloseWithStreamError(StreamErrorCondition.PolicyViolation);
             return false;
         }
+        else if (ns.SequenceEqual(XmppNames.NsClient) && element.LocalName.SequenceEqual(XmppNames.Iq))
+        {
+            return HandlePreAuthIq(element);
+        }
 
         // RFC 6120 §6.4.1 / §7.1: no stanzas before authentication and binding.
         CloseWithStreamError(StreamErrorCondition.NotAuthorized);

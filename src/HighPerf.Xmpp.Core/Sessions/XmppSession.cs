@@ -24,6 +24,7 @@ public sealed partial class XmppSession
     private bool _headerSent;
     private bool _restartPending;
     private bool _tlsPending;
+    private bool _compressionPending;
     private byte[]? _domain;
     private byte[] _jid = [];
     private int _bareLength;
@@ -130,6 +131,14 @@ public sealed partial class XmppSession
                 return offset;
             }
 
+            if (_compressionPending)
+            {
+                _compressionPending = false;
+                RestartStream();
+                _transport.StartCompression();
+                return offset;
+            }
+
             if (_restartPending)
             {
                 _restartPending = false;
@@ -139,6 +148,13 @@ public sealed partial class XmppSession
 
         return _stage == StreamStage.Closed ? input.Length : offset;
     }
+
+    /// <summary>
+    /// Session loop only, from a stream element handler that has queued XEP-0138 &lt;compressed/&gt; and then returns
+    /// false: the stream restarts after the current element, as after SASL success (RFC 6120 §4.3.3), and the
+    /// transport compresses from there; the rest of the current read already belongs to the compressed layer.
+    /// </summary>
+    public void RestartStreamCompressed() => _compressionPending = true;
 
     /// <summary>Thread-safe. Queues bytes for this client; false when the connection is gone or over its bound.</summary>
     public bool Send(scoped in OutboundParts parts) => _transport.Enqueue(parts);

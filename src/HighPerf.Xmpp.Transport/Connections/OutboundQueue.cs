@@ -1,6 +1,7 @@
 using DotNetty.Buffers;
 using HighPerf.Xmpp.Core.Buffers;
 using HighPerf.Xmpp.Transport.Buffers;
+using HighPerf.Xmpp.Transport.Compression;
 
 namespace HighPerf.Xmpp.Transport.Connections;
 
@@ -20,6 +21,8 @@ internal sealed class OutboundQueue
     private readonly IByteBufferAllocator _allocator;
     private readonly long _limitBytes;
     private IByteBuffer[] _chunks = new IByteBuffer[4];
+    private bool[] _newSender = new bool[4];
+    private SenderTracker? _senders;
     private int _count;
     private long _queuedBytes;
     private bool _drainScheduled;
@@ -48,11 +51,12 @@ internal sealed class OutboundQueue
                 return EnqueueResult.Rejected;
             }
 
+            var newSender = _senders is not null && _senders.IsNewSender(parts);
             var chunk = _count > 0 ? _chunks[_count - 1] : null;
-            if (chunk is null || chunk.WritableBytes < length)
+            if (chunk is null || chunk.WritableBytes < length || newSender)
             {
                 chunk = _allocator.Buffer(Math.Max(ChunkBytes, length));
-                Add(chunk);
+                Add(chunk, newSender);
             }
 
             parts.CopyTo(ByteBufferSpans.GetWritable(chunk, length));
@@ -71,8 +75,29 @@ internal sealed class OutboundQueue
     /// <summary>Event loop only: moves every queued chunk into <paramref name="taken"/> (reused by the caller).</summary>
     public int TakeAll(ref IByteBuffer[] taken)
     {
+        bool[]? none = null;
+        return TakeAll(ref taken, ref none);
+    }
+
+    /// <summary>
+    /// As <see cref="TakeAll(ref IByteBuffer[])"/>, also telling for each chunk whether it starts another sender's
+    /// data (only once <see cref="TrackSenders"/> was called).
+    /// </summary>
+    public int TakeAll(ref IByteBuffer[] taken, ref bool[]? newSender)
+    {
         lock (_gate)
         {
+            if (newSender is not null)
+            {
+                if (newSender.Length < _count)
+                {
+                    newSender = new bool[_newSender.Length];
+                }
+
+                Array.Copy(_newSender, newSender, _count);
+                Array.Clear(_newSender, 0, _count);
+            }
+
             _drainScheduled = false;
             var count = _count;
             if (taken.Length < count)
@@ -85,6 +110,18 @@ internal sealed class OutboundQueue
             _count = 0;
             _queuedBytes = 0;
             return count;
+        }
+    }
+
+    /// <summary>
+    /// Event loop only, when XEP-0138 compression starts: from now on a unit from a different sender than the one
+    /// before it starts a new chunk marked as such, so that the deflater can reset its dictionary there.
+    /// </summary>
+    public void TrackSenders()
+    {
+        lock (_gate)
+        {
+            _senders ??= new SenderTracker();
         }
     }
 
@@ -114,13 +151,15 @@ internal sealed class OutboundQueue
         }
     }
 
-    private void Add(IByteBuffer chunk)
+    private void Add(IByteBuffer chunk, bool newSender)
     {
         if (_count == _chunks.Length)
         {
             Array.Resize(ref _chunks, _chunks.Length * 2);
+            Array.Resize(ref _newSender, _chunks.Length);
         }
 
+        _newSender[_count] = newSender;
         _chunks[_count++] = chunk;
     }
 }

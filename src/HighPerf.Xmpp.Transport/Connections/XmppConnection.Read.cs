@@ -2,6 +2,7 @@ using DotNetty.Buffers;
 using DotNetty.Common.Utilities;
 using DotNetty.Transport.Channels;
 using HighPerf.Xmpp.Transport.Buffers;
+using HighPerf.Xmpp.Transport.Compression;
 
 namespace HighPerf.Xmpp.Transport.Connections;
 
@@ -70,6 +71,7 @@ internal sealed partial class XmppConnection
 
         // What was queued so far (<proceed/> or <compressed/>) goes out unwrapped, before the switch.
         Drain();
+        var compressionStarted = !_tlsRequested;
         if (_tlsRequested)
         {
             _tlsRequested = false;
@@ -86,7 +88,15 @@ internal sealed partial class XmppConnection
         var rest = buffer.WriterIndex - switchOffset;
         if (rest > 0 && !_session.IsClosed)
         {
-            _ctx.Channel.Pipeline.FireChannelRead(buffer.RetainedSlice(switchOffset, rest));
+            if (compressionStarted && _inflater is { } inflater)
+            {
+                // These bytes already came out of TLS: they go to the inflater, not through the pipeline's head.
+                inflater.ChannelRead(_ctx.Channel.Pipeline.Context(inflater), buffer.RetainedSlice(switchOffset, rest));
+            }
+            else
+            {
+                _ctx.Channel.Pipeline.FireChannelRead(buffer.RetainedSlice(switchOffset, rest));
+            }
         }
     }
 
@@ -94,15 +104,17 @@ internal sealed partial class XmppConnection
 
     public void StartCompression() => _compressionRequested = true;
 
+    /// <summary>
+    /// XEP-0138: zlib-in and zlib-out between tls (if any) and this handler. From here on the queue marks where the
+    /// sender changes, and the drain has the deflater reset its dictionary there (see SenderTracker).
+    /// </summary>
     private void InsertCompression()
     {
-        var factory = CompressionHandlers;
-        if (factory is null)
-        {
-            return;
-        }
-
-        var (inflater, deflater) = factory();
+        var (inflater, deflater) = ZlibHandlers.Create(Compression!, _session, _server.Options.XmlLimits.MaxStanzaBytes);
+        _inflater = inflater;
+        _deflater = deflater;
+        _takenNewSender = new bool[_taken.Length];
+        _queue.TrackSenders();
         var pipeline = _ctx.Channel.Pipeline;
         if (pipeline.Get("tls") is not null)
         {
@@ -115,7 +127,4 @@ internal sealed partial class XmppConnection
             pipeline.AddFirst("zlib-in", inflater);
         }
     }
-
-    /// <summary>Creates the (inflate, deflate) handlers for XEP-0138; set by the compression feature.</summary>
-    internal static Func<(IChannelHandler Inflater, IChannelHandler Deflater)>? CompressionHandlers { get; set; }
 }

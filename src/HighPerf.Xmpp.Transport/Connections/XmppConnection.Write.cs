@@ -68,10 +68,16 @@ internal sealed partial class XmppConnection
             return;
         }
 
-        var count = _queue.TakeAll(ref _taken);
+        var count = _queue.TakeAll(ref _taken, ref _takenNewSender);
         Task? last = null;
         for (var i = 0; i < count; i++)
         {
+            if (_takenNewSender?[i] == true)
+            {
+                // XEP-0138: another sender's data starts here; it must not share compression history (CRIME).
+                _deflater?.FullFlushBeforeNextWrite();
+            }
+
             last = _ctx.WriteAsync(_taken[i]);
             _taken[i] = null!;
         }

@@ -6,6 +6,7 @@ using DotNetty.Transport.Channels;
 using HighPerf.Xmpp.Core.Hosting;
 using HighPerf.Xmpp.Core.Protocol;
 using HighPerf.Xmpp.Core.Sessions;
+using HighPerf.Xmpp.Transport.Compression;
 using HighPerf.Xmpp.Transport.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -27,6 +28,9 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
     private XmppSession _session = null!;
     private OutboundQueue _queue = null!;
     private IByteBuffer[] _taken = new IByteBuffer[4];
+    private bool[]? _takenNewSender;
+    private ZlibInflateHandler? _inflater;
+    private ZlibDeflateHandler? _deflater;
     private IScheduledTask? _authTimer;
     private string _remote = "?";
     private bool _secure;
@@ -51,6 +55,11 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
     public bool CanStartTls => !_secure && _options.TlsHandlerFactory is not null;
 
     public bool IsCompressed => _compressed;
+
+    public bool CanCompress => Compression is not null && !_compressed && LibZ.IsAvailable;
+
+    /// <summary>XEP-0138 settings when this connection's listener offers compression; null when it does not.</summary>
+    internal CompressionOptions? Compression { get; init; }
 
     public string RemoteAddress => _remote;
 

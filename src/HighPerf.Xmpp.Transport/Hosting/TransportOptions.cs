@@ -1,4 +1,5 @@
 using DotNetty.Transport.Channels;
+using HighPerf.Xmpp.Transport.Compression;
 
 namespace HighPerf.Xmpp.Transport.Hosting;
 
@@ -27,4 +28,7 @@ public sealed record TransportOptions
     /// <summary>Creates the TLS handler for a connection (argument: true for direct TLS, XEP-0368); null
     /// when no certificate is configured, in which case STARTTLS is not offered.</summary>
     public Func<bool, IChannelHandler>? TlsHandlerFactory { get; init; }
+
+    /// <summary>zlib settings for listeners that offer XEP-0138 compression.</summary>
+    public CompressionOptions Compression { get; init; } = CompressionOptions.Default;
 }

@@ -1,6 +1,7 @@
 using DotNetty.Transport.Channels;
 using DotNetty.Transport.Channels.Sockets;
 using HighPerf.Xmpp.Core.Hosting;
+using HighPerf.Xmpp.Transport.Compression;
 using HighPerf.Xmpp.Transport.Connections;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,9 @@ internal sealed class XmppChannelInitializer : ChannelInitializer<ISocketChannel
 
     public override bool IsSharable => true;
 
+    /// <summary>Set when the listener offers XEP-0138 compression.</summary>
+    public CompressionOptions? Compression { get; init; }
+
     protected override void InitChannel(ISocketChannel channel)
     {
         var pipeline = channel.Pipeline;
@@ -34,6 +38,6 @@ internal sealed class XmppChannelInitializer : ChannelInitializer<ISocketChannel
             pipeline.AddLast("tls", _options.TlsHandlerFactory!(true));
         }
 
-        pipeline.AddLast("xmpp", new XmppConnection(_server, _options, _logger, _directTls, _connections));
+        pipeline.AddLast("xmpp", new XmppConnection(_server, _options, _logger, _directTls, _connections) { Compression = Compression });
     }
 }

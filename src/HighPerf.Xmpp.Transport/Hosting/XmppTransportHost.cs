@@ -63,7 +63,10 @@ public sealed class XmppTransportHost : IAsyncDisposable
                 .ChildOption(ChannelOption.Allocator, PooledByteBufferAllocator.Default)
                 .ChildOption(ChannelOption.WriteBufferHighWaterMark, _options.WriteBufferHighWaterMark)
                 .ChildOption(ChannelOption.WriteBufferLowWaterMark, _options.WriteBufferLowWaterMark)
-                .ChildHandler(new XmppChannelInitializer(_server, _options, _logger, listener.DirectTls, _connections));
+                .ChildHandler(new XmppChannelInitializer(_server, _options, _logger, listener.DirectTls, _connections)
+                {
+                    Compression = listener.Compression ? _options.Compression : null,
+                });
             IChannel channel;
             try
             {
