@@ -3,6 +3,7 @@ using HighPerf.Xmpp.Core.Modules;
 using HighPerf.Xmpp.Core.Sasl;
 using HighPerf.Xmpp.Server.Configuration;
 using HighPerf.Xmpp.Server.Hosting;
+using HighPerf.Xmpp.TestKit.External;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -10,13 +11,16 @@ namespace HighPerf.Xmpp.TestKit;
 
 /// <summary>
 /// The real server, in-process, on free loopback ports with a temporary data folder that is deleted on
-/// dispose. Tests talk to it over sockets like any client.
+/// dispose. Tests talk to it over sockets like any client. With HPX_SERVER_BINARY set (see <see cref="ExternalServer"/>)
+/// it is that binary as a child process instead, and members that need the in-process host skip the test.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly bool _ownsDirectory;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IReadOnlyList<IXmppModule>? _extraModules;
+    private readonly ExternalServer? _external;
+    private ServerHost? _host;
 
     private TestServer(ServerHost host, string dataDirectory, bool ownsDirectory, ILoggerFactory loggerFactory, IReadOnlyList<IXmppModule>? extraModules)
     {
@@ -27,17 +31,33 @@ public sealed class TestServer : IAsyncDisposable
         _extraModules = extraModules;
     }
 
-    public ServerHost Host { get; private set; }
+    private TestServer(ExternalServer external, string dataDirectory, bool ownsDirectory, ILoggerFactory loggerFactory)
+    {
+        _external = external;
+        DataDirectory = dataDirectory;
+        _ownsDirectory = ownsDirectory;
+        _loggerFactory = loggerFactory;
+    }
+
+    /// <summary>The in-process host; against an external binary, a test that uses it is skipped.</summary>
+    public ServerHost Host
+    {
+        get => _host ?? throw new InProcessOnlyException("TestServer.Host: its routing table, sessions or stop");
+        private set => _host = value;
+    }
+
+    /// <summary>True when this is the binary named by HPX_SERVER_BINARY, not the in-process host.</summary>
+    public bool IsExternal => _external is not null;
 
     public string DataDirectory { get; }
 
-    public string Domain => Host.Config.Domains[0];
+    public string Domain => (_external?.Config ?? Host.Config).Domains[0];
 
     /// <summary>The STARTTLS listener.</summary>
-    public IPEndPoint ClientEndPoint => Host.EndPoints[0];
+    public IPEndPoint ClientEndPoint => _external?.ClientEndPoint ?? Host.EndPoints[0];
 
     /// <summary>The direct-TLS listener (XEP-0368).</summary>
-    public IPEndPoint DirectTlsEndPoint => Host.EndPoints[1];
+    public IPEndPoint DirectTlsEndPoint => _external?.DirectTlsEndPoint ?? Host.EndPoints[1];
 
     /// <param name="extraModules">Test modules wired beside the configured ones (e.g. one that throws).</param>
     public static async Task<TestServer> StartAsync(
@@ -50,6 +70,16 @@ public sealed class TestServer : IAsyncDisposable
         configure?.Invoke(config);
         ConfigLoader.Validate(config);
         loggerFactory ??= NullLoggerFactory.Instance;
+        if (ExternalServer.ConfiguredBinary is { } binary)
+        {
+            if (extraModules is { Count: > 0 })
+            {
+                throw new InProcessOnlyException("test modules wired in code");
+            }
+
+            return new TestServer(await ExternalServer.StartAsync(binary, config, loggerFactory), dataDirectory, ownsDirectory, loggerFactory);
+        }
+
         var host = await ServerHost.StartAsync(config, loggerFactory, extraModules);
         return new TestServer(host, dataDirectory, ownsDirectory, loggerFactory, extraModules);
     }
@@ -65,6 +95,12 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Creates an account the way adduser does (SCRAM keys only).</summary>
     public async Task AddUserAsync(string localpart, string password = "secret")
     {
+        if (_external is not null)
+        {
+            await _external.AddUserAsync($"{localpart}@{Domain}", password);
+            return;
+        }
+
         var bare = System.Text.Encoding.UTF8.GetBytes($"{localpart}@{Domain}");
         var record = ScramCredentials.Derive(password, 4096);
         if (!await Host.Server.Store.Accounts.CreateAsync(bare, record))
@@ -76,6 +112,12 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Stops and starts the server on the same data folder (ports change).</summary>
     public async Task RestartAsync()
     {
+        if (_external is not null)
+        {
+            await _external.RestartAsync();
+            return;
+        }
+
         var config = Host.Config;
         await Host.StopAsync();
         Host = await ServerHost.StartAsync(config, _loggerFactory, _extraModules);
@@ -83,7 +125,15 @@ public sealed class TestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Host.StopAsync();
+        if (_external is not null)
+        {
+            await _external.DisposeAsync();
+        }
+        else
+        {
+            await Host.StopAsync();
+        }
+
         if (_ownsDirectory)
         {
             try
