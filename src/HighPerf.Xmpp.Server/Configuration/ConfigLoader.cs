@@ -99,6 +99,7 @@ public static class ConfigLoader
         RequireRange(config.Limits.OutboundQueueBytes, 16 * 1024, 1024 * 1024 * 1024, "limits.outboundQueueBytes");
         RequireRange(config.Storage.OfflineMessagesPerUser, 0, 1_000_000, "storage.offlineMessagesPerUser");
         RequireRange(config.Storage.CommitIntervalMs, 1, 10_000, "storage.commitIntervalMs");
+        ModulesConfigValidator.Validate(config);
         if (!LogLevels.Contains(config.Logging.Level))
         {
             throw new ConfigException($"logging.level: '{config.Logging.Level}' is not one of {string.Join(", ", LogLevels)}.");

@@ -94,6 +94,14 @@ public sealed class ModulesConfig
 {
     /// <summary>Enabled modules by name; null means the default set.</summary>
     public List<string>? Enabled { get; set; }
+
+    public DiscoConfig Disco { get; set; } = new();
+
+    public RegisterConfig Register { get; set; } = new();
+
+    public VersionConfig Version { get; set; } = new();
+
+    public CompressionConfig Compression { get; set; } = new();
 }
 
 public sealed class LoggingConfig

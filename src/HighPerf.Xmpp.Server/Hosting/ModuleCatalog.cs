@@ -1,7 +1,16 @@
 using HighPerf.Xmpp.Core.Modules;
+using HighPerf.Xmpp.Modules.Compression;
+using HighPerf.Xmpp.Modules.Disco;
+using HighPerf.Xmpp.Modules.LastActivity;
 using HighPerf.Xmpp.Modules.Offline;
+using HighPerf.Xmpp.Modules.Ping;
 using HighPerf.Xmpp.Modules.Presence;
+using HighPerf.Xmpp.Modules.PrivateStorage;
+using HighPerf.Xmpp.Modules.Register;
 using HighPerf.Xmpp.Modules.Roster;
+using HighPerf.Xmpp.Modules.Time;
+using HighPerf.Xmpp.Modules.VCard;
+using HighPerf.Xmpp.Modules.Version;
 using HighPerf.Xmpp.Server.Configuration;
 
 namespace HighPerf.Xmpp.Server.Hosting;
@@ -17,6 +26,15 @@ public static class ModuleCatalog
         ("roster", true, static _ => new RosterModule()),
         ("presence", true, static _ => new PresenceModule()),
         ("offline", true, static _ => new OfflineModule()),
+        ("disco", true, static c => new DiscoModule(ModuleOptions.Disco(c))),
+        ("ping", true, static _ => new PingModule()),
+        ("version", true, static c => new VersionModule(ModuleOptions.Version(c))),
+        ("time", true, static _ => new TimeModule()),
+        ("last", true, static _ => new LastActivityModule()),
+        ("vcard", true, static _ => new VCardModule()),
+        ("private", true, static _ => new PrivateStorageModule()),
+        ("register", false, static c => new RegisterModule(ModuleOptions.Register(c))),
+        ("compression", false, static _ => new CompressionModule()),
     ];
 
     public static IReadOnlyList<string> Names => Array.ConvertAll(All, m => m.Name);

@@ -130,6 +130,7 @@ public sealed class ServerHost : IAsyncDisposable
     {
         OutboundQueueLimitBytes = config.Limits.OutboundQueueBytes,
         TlsHandlerFactory = tls is null ? null : tls.CreateHandler,
+        Compression = ModuleOptions.Compression(config),
     };
 
     private static List<ListenerOptions> ListenersFrom(ServerConfig config)
@@ -137,12 +138,12 @@ public sealed class ServerHost : IAsyncDisposable
         var listeners = new List<ListenerOptions>();
         for (var i = 0; i < config.Listeners.Client.Count; i++)
         {
-            listeners.Add(new ListenerOptions(ConfigLoader.ParseEndPoint(config.Listeners.Client[i], $"listeners.client[{i}]"), DirectTls: false));
+            listeners.Add(new ListenerOptions(ConfigLoader.ParseEndPoint(config.Listeners.Client[i], $"listeners.client[{i}]"), DirectTls: false, ModuleOptions.CompressionOn(config, config.Listeners.Client[i])));
         }
 
         for (var i = 0; i < config.Listeners.ClientDirectTls.Count; i++)
         {
-            listeners.Add(new ListenerOptions(ConfigLoader.ParseEndPoint(config.Listeners.ClientDirectTls[i], $"listeners.clientDirectTls[{i}]"), DirectTls: true));
+            listeners.Add(new ListenerOptions(ConfigLoader.ParseEndPoint(config.Listeners.ClientDirectTls[i], $"listeners.clientDirectTls[{i}]"), DirectTls: true, ModuleOptions.CompressionOn(config, config.Listeners.ClientDirectTls[i])));
         }
 
         return listeners;

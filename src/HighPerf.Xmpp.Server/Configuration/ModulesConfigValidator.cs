@@ -1,0 +1,99 @@
+using HighPerf.Xmpp.Core.Addressing;
+
+namespace HighPerf.Xmpp.Server.Configuration;
+
+/// <summary>Checks the modules.* option sections, naming the bad key.</summary>
+internal static class ModulesConfigValidator
+{
+    private static readonly string[] ContactKinds = ["abuse", "admin", "feedback", "sales", "security", "status", "support"];
+
+    public static void Validate(ServerConfig config)
+    {
+        var modules = config.Modules;
+        ValidateDisco(modules.Disco);
+        RequireText(modules.Version.Name, "modules.version.name");
+        if (modules.Version.Version is { } version)
+        {
+            RequireText(version, "modules.version.version");
+        }
+
+        var register = modules.Register;
+        RequireRange(register.MaxAttemptsPerAddress, 1, 100_000, "modules.register.maxAttemptsPerAddress");
+        RequireRange(register.WindowSeconds, 1, 7 * 24 * 3600, "modules.register.windowSeconds");
+        RequireRange(register.MinPasswordLength, 1, 1000, "modules.register.minPasswordLength");
+        ValidateCompression(config);
+    }
+
+    private static void ValidateDisco(DiscoConfig disco)
+    {
+        RequireText(disco.ServerName, "modules.disco.serverName");
+        foreach (var (kind, addresses) in disco.ContactAddresses)
+        {
+            if (!ContactKinds.Contains(kind))
+            {
+                throw new ConfigException($"modules.disco.contactAddresses: '{kind}' is not one of {string.Join(", ", ContactKinds)}.");
+            }
+
+            for (var i = 0; i < addresses.Count; i++)
+            {
+                if (!Uri.TryCreate(addresses[i], UriKind.Absolute, out _))
+                {
+                    throw new ConfigException($"modules.disco.contactAddresses.{kind}[{i}]: '{addresses[i]}' is not a URI (for example xmpp:admin@example.org or mailto:admin@example.org).");
+                }
+            }
+        }
+
+        for (var i = 0; i < disco.Items.Count; i++)
+        {
+            if (!Jid.TryParse(disco.Items[i], out _))
+            {
+                throw new ConfigException($"modules.disco.items[{i}]: '{disco.Items[i]}' is not a JID.");
+            }
+        }
+    }
+
+    private static void ValidateCompression(ServerConfig config)
+    {
+        var compression = config.Modules.Compression;
+        var enabled = config.Modules.Enabled?.Contains("compression") == true;
+        if (enabled && compression.Listeners.Count == 0)
+        {
+            throw new ConfigException("modules.compression.listeners: the compression module is enabled but no listener offers it; name the listeners (closed deployments only, see the README).");
+        }
+
+        if (!enabled && compression.Listeners.Count > 0)
+        {
+            throw new ConfigException("modules.compression.listeners: listed, but the 'compression' module is not in modules.enabled.");
+        }
+
+        for (var i = 0; i < compression.Listeners.Count; i++)
+        {
+            var address = compression.Listeners[i];
+            if (!config.Listeners.Client.Contains(address) && !config.Listeners.ClientDirectTls.Contains(address))
+            {
+                throw new ConfigException($"modules.compression.listeners[{i}]: '{address}' is not one of the addresses under listeners.client or listeners.clientDirectTls.");
+            }
+        }
+
+        RequireRange(compression.Level, 1, 9, "modules.compression.level");
+        RequireRange(compression.WindowBits, 9, 15, "modules.compression.windowBits");
+        RequireRange(compression.MemLevel, 1, 9, "modules.compression.memLevel");
+        RequireRange(compression.MaxInflateRatio, 4, 1024, "modules.compression.maxInflateRatio");
+    }
+
+    private static void RequireText(string? value, string key)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ConfigException($"{key}: must not be empty.");
+        }
+    }
+
+    private static void RequireRange(int value, int min, int max, string key)
+    {
+        if (value < min || value > max)
+        {
+            throw new ConfigException($"{key}: {value} is outside {min}..{max}.");
+        }
+    }
+}

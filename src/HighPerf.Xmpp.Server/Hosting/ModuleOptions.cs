@@ -1,0 +1,47 @@
+using HighPerf.Xmpp.Modules.Disco;
+using HighPerf.Xmpp.Modules.Register;
+using HighPerf.Xmpp.Modules.Version;
+using HighPerf.Xmpp.Server.Configuration;
+using HighPerf.Xmpp.Transport.Compression;
+
+namespace HighPerf.Xmpp.Server.Hosting;
+
+/// <summary>The modules' option records, from the validated configuration.</summary>
+internal static class ModuleOptions
+{
+    public static DiscoOptions Disco(ServerConfig config) => new()
+    {
+        ServerName = config.Modules.Disco.ServerName,
+        ContactAddresses = config.Modules.Disco.ContactAddresses.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<string>)pair.Value, StringComparer.Ordinal),
+        Items = config.Modules.Disco.Items,
+    };
+
+    public static RegisterOptions Register(ServerConfig config) => new()
+    {
+        AllowRegistration = config.Modules.Register.AllowRegistration,
+        MaxAttemptsPerAddress = config.Modules.Register.MaxAttemptsPerAddress,
+        Window = TimeSpan.FromSeconds(config.Modules.Register.WindowSeconds),
+        MinPasswordLength = config.Modules.Register.MinPasswordLength,
+        Instructions = config.Modules.Register.Instructions,
+        ScramIterations = config.Auth.ScramIterations,
+    };
+
+    public static VersionOptions Version(ServerConfig config) => new()
+    {
+        Name = config.Modules.Version.Name,
+        Version = config.Modules.Version.Version,
+        ShowOperatingSystem = config.Modules.Version.ShowOperatingSystem,
+    };
+
+    public static CompressionOptions Compression(ServerConfig config) => new()
+    {
+        Level = config.Modules.Compression.Level,
+        WindowBits = config.Modules.Compression.WindowBits,
+        MemLevel = config.Modules.Compression.MemLevel,
+        MaxInflateRatio = config.Modules.Compression.MaxInflateRatio,
+    };
+
+    /// <summary>True when the listener written as <paramref name="address"/> offers XEP-0138.</summary>
+    public static bool CompressionOn(ServerConfig config, string address)
+        => config.Modules.Enabled?.Contains("compression") == true && config.Modules.Compression.Listeners.Contains(address);
+}
