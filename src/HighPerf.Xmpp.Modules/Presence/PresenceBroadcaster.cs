@@ -20,7 +20,7 @@ internal sealed partial class PresenceBroadcaster(ImContext im)
     private RoutingTable Routes => im.Server.Routes;
 
     /// <summary>A stanza the session broadcast (available update or unavailable): to its available watchers,
-    /// and to the user's other available resources.</summary>
+    /// and to all of the user's available resources.</summary>
     public void Broadcast(XmppSession sender, in XmlElement presence)
     {
         var user = sender.User!;
@@ -39,9 +39,11 @@ internal sealed partial class PresenceBroadcaster(ImContext im)
             }
         }
 
+        // Including the sender itself: a user is implicitly subscribed to their own presence (RFC 6121 §4.2.2,
+        // §4.4.2), and clients take the echo as the server's confirmation of the state they set.
         foreach (var session in user.Sessions)
         {
-            if (session != sender && session.IsAvailable)
+            if (session.IsAvailable)
             {
                 session.DeliverAddressed(presence, sender.FromAttribute);
             }

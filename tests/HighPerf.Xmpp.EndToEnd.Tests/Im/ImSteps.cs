@@ -59,6 +59,9 @@ internal static class ImSteps
         var client = await XmppTestClient.LoginAsync(server.ClientEndPoint, server.Domain, user, "secret", resource);
         await client.GetRosterAsync();
         await client.SendAsync("<presence/>");
+
+        // The server reflects initial presence to the sender (RFC 6121 §4.2.2): its arrival means we are available.
+        await client.ExpectPresenceAsync($"{user}@{server.Domain}/{resource}");
         return client;
     }
 }

@@ -125,7 +125,15 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
-        await _exited.Task.WaitAsync(timeout);
+        try
+        {
+            await _exited.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The server did not exit within {timeout}; its output so far:\n{Output}");
+        }
+
         await _process.WaitForExitAsync();
         return _process.ExitCode;
     }
