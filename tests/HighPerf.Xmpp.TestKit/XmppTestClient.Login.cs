@@ -16,8 +16,9 @@ public sealed partial class XmppTestClient
     /// <summary>Sends a stream header and returns the server's &lt;stream:features/&gt;.</summary>
     public async Task<XElement> OpenStreamAsync(string? to = null)
     {
-        // Every stream we open is answered by a new stream from the server (RFC 6120 §4.3.3).
-        if (_events.Count == 0)
+        // Every stream we open is answered by a new stream from the server (RFC 6120 §4.3.3). The tokenizer
+        // was reset where the server's stream ends (TLS, SASL success); anything already buffered is the new one.
+        if (_events.Count == 0 && _tokenizer.BufferedBytes == 0)
         {
             ResetTokenizer();
         }

@@ -127,12 +127,7 @@ public sealed partial class XmppTestClient : IAsyncDisposable
                 continue;
             }
 
-            var sink = new EventSink(_events);
-            var error = _tokenizer.Feed(_readBuffer.AsSpan(0, read), ref sink, out _);
-            if (error != XmlStreamError.None)
-            {
-                throw new InvalidOperationException($"The server sent bad XML ({error}).");
-            }
+            Feed(_readBuffer.AsSpan(0, read));
         }
 
         return _events.Dequeue();
@@ -280,6 +275,32 @@ public sealed partial class XmppTestClient : IAsyncDisposable
         ResetTokenizer();
     }
 
+    /// <summary>
+    /// Tokenizes what arrived. After SASL &lt;success/&gt; the server's next bytes belong to a new stream
+    /// (RFC 6120 §6.4.6), possibly in the same read when the client pipelined its restart, so the tokenizer
+    /// starts afresh right after that element.
+    /// </summary>
+    private void Feed(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            var sink = new EventSink(_events);
+            var error = _tokenizer.Feed(data, ref sink, out var consumed);
+            if (error != XmlStreamError.None)
+            {
+                throw new InvalidOperationException($"The server sent bad XML ({error}).");
+            }
+
+            if (_events.Count == 0 || _events.Last() is not { Kind: XmppEventKind.Element } last || last.Element!.Name != Sasl + "success")
+            {
+                return;
+            }
+
+            ResetTokenizer();
+            data = data[consumed..];
+        }
+    }
+
     private void ResetTokenizer()
     {
         _tokenizer.Dispose();
@@ -308,8 +329,11 @@ public sealed partial class XmppTestClient : IAsyncDisposable
         public bool OnElement(in HighPerf.Xmpp.Xml.Tokenizer.XmlElement element)
         {
             var xml = Encoding.UTF8.GetString(element.Raw);
-            events.Enqueue(new XmppEvent(XmppEventKind.Element, xml, ParseElement(xml)));
-            return true;
+            var parsed = ParseElement(xml);
+            events.Enqueue(new XmppEvent(XmppEventKind.Element, xml, parsed));
+
+            // Stop at SASL success: what follows is a new stream (see Feed).
+            return parsed.Name != Sasl + "success";
         }
 
         public bool OnStreamClose()

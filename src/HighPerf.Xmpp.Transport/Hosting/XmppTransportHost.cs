@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using DotNetty.Buffers;
+using DotNetty.Common;
 using DotNetty.Transport.Bootstrapping;
 using DotNetty.Transport.Channels;
 using DotNetty.Transport.Channels.Sockets;
@@ -35,6 +36,20 @@ public sealed class XmppTransportHost : IAsyncDisposable
         _logger = server.LoggerFactory.CreateLogger("HighPerf.Xmpp.Transport");
         var threads = options.EventLoopThreads > 0 ? options.EventLoopThreads : Environment.ProcessorCount;
         _workerGroup = new MultithreadEventLoopGroup(threads);
+    }
+
+    /// <summary>
+    /// Turns DotNetty's buffer leak detection off unless the operator asked for a level with the
+    /// <c>io.netty.leakDetection.level</c> environment variable. DotNetty's default samples one buffer in 128
+    /// and captures a stack trace for it: kilobytes of garbage and a stack walk on the I/O path, for a check
+    /// that belongs in tests (the transport tests run it at its strictest level).
+    /// </summary>
+    public static void ApplyLeakDetectionDefault()
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("io.netty.leakDetection.level")))
+        {
+            ResourceLeakDetector.Level = ResourceLeakDetector.DetectionLevel.Disabled;
+        }
     }
 
     /// <summary>Open client connections (negotiating or bound).</summary>

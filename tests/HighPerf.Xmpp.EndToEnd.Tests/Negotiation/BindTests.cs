@@ -95,4 +95,20 @@ public sealed class BindTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         await client.SendAsync("<message to='bob@localhost'><body>too early</body></message>");
         await client.ExpectStreamErrorAsync("not-authorized");
     }
+
+    [Fact]
+    public async Task Restart_and_bind_pipelined_with_the_sasl_exchange_are_handled_in_order()
+    {
+        // A client may send its new stream header without waiting for <success/> to arrive (RFC 6120 §6.4.6).
+        await using var client = await fixture.ConnectSecureAsync();
+        var plain = Convert.ToBase64String("\0alice\0secret"u8.ToArray());
+        await client.SendAsync($"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>{plain}</auth>"
+            + Wire.StreamHeader
+            + "<iq type='set' id='pipelined'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>pipelined</resource></bind></iq>");
+        Assert.Equal(XmppTestClient.Sasl + "success", (await client.NextElementAsync()).Name);
+        Assert.Equal(XmppEventKind.StreamOpened, (await client.NextAsync()).Kind);
+        Assert.NotNull((await client.NextElementAsync()).Element(XmppTestClient.BindNs + "bind"));
+        var bound = await client.NextElementAsync();
+        Assert.Equal("alice@localhost/pipelined", bound.Descendants(XmppTestClient.BindNs + "jid").Single().Value);
+    }
 }

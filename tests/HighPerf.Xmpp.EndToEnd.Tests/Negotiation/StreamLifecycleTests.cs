@@ -111,11 +111,15 @@ public sealed class StreamLifecycleTests
             await fresh.OpenStreamAsync();
             await using var silent = await server.ConnectAsync();
 
+            var endPoint = server.ClientEndPoint;
             var stopping = server.Host.StopAsync("test");
             await bound.ExpectStreamErrorAsync("system-shutdown");
             await fresh.ExpectStreamErrorAsync("system-shutdown");
             await silent.ExpectStreamErrorAsync("system-shutdown");
             await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // It stopped accepting, too.
+            await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => XmppTestClient.ConnectAsync(endPoint, "localhost"));
         }
         finally
         {
