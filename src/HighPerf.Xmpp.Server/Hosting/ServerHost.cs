@@ -52,6 +52,7 @@ public sealed class ServerHost : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("HighPerf.Xmpp.Server");
         ServerLog.Starting(logger, string.Join(", ", config.Domains), dataDirectory);
 
+        XmppTransportHost.ApplyLeakDetectionDefault();
         var store = await FasterDataStore.OpenAsync(StoreOptionsFrom(config)).ConfigureAwait(false);
         TlsServerContext? tls = null;
         XmppTransportHost? transport = null;
