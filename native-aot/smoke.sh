@@ -49,6 +49,10 @@ write_config() {  # $1: TLS engine (openssl, or managed: SslStream through DotNe
   "dataDirectory": "$work/data",
   "listeners": { "client": ["127.0.0.1:$port"], "clientDirectTls": ["127.0.0.1:$tls_port"] },
   "tls": { "engine": "$1" },
+  "modules": {
+    "enabled": ["roster", "presence", "offline", "disco", "ping", "version", "time", "last", "vcard", "private", "compression"],
+    "compression": { "listeners": ["127.0.0.1:$port"] }
+  },
   "logging": { "level": "Information" }
 }
 JSON
@@ -90,7 +94,7 @@ stop_server() {
 }
 
 clients() {
-  timeout 120 "$python" "$here/smoke_clients.py" "$1" 127.0.0.1 "$port" localhost || fail "client step '$1' failed"
+  timeout 120 "$python" "$here/smoke_clients.py" "$1" 127.0.0.1 "$port" localhost "${@:2}" || fail "client step '$1' failed"
 }
 
 echo "smoke: $binary ($(stat -c %s "$binary") bytes), data in $work/data"
@@ -102,7 +106,7 @@ if hpx adduser romeo@localhost other --config "$config" >/dev/null 2>&1; then fa
 
 start_server
 clients before-restart
-clients compression
+clients compression required  # the config enables XEP-0138 on the STARTTLS listener: zlib (libz.so.1) must work
 stop_server
 
 start_server

@@ -3,8 +3,10 @@
   smoke_clients.py before-restart HOST PORT DOMAIN   two slixmpp clients: STARTTLS + SCRAM-SHA-256, bind, mutual
                                                      subscription and presence, a message each way, a roster change
   smoke_clients.py after-restart HOST PORT DOMAIN    the roster change (and the subscription) survived the restart
-  smoke_clients.py compression HOST PORT DOMAIN      a raw client: STARTTLS, SCRAM-SHA-256, XEP-0138 zlib when the
-                                                     server offers it, bind, a message to itself through zlib
+  smoke_clients.py compression HOST PORT DOMAIN [required]
+                                                     a raw client: STARTTLS, SCRAM-SHA-256, XEP-0138 zlib when the
+                                                     server offers it (must offer it with "required"), bind, a
+                                                     message to itself through zlib
 
 Users romeo and juliet with password "secret" must exist. Exit code 0 and a last line "ok ..." on success.
 slixmpp's own XEP-0138 plugin predates its asyncio transport (it swaps a socket object that no longer exists), so
@@ -25,6 +27,7 @@ import zlib
 import slixmpp
 
 MODE, HOST, PORT, DOMAIN = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+REQUIRED = "required" in sys.argv[5:]
 TIMEOUT = 20
 PASSWORD = "secret"
 CONTACT = f"mercutio@{DOMAIN}"
@@ -238,6 +241,8 @@ def compression():
     scram_sha256(stream)
     features = stream.open()
     if not compression_offered(features):
+        if REQUIRED:
+            fail("zlib compression is enabled in the configuration but not offered after authentication")
         stream.send("</stream:stream>")
         print("ok compression: not offered by this server configuration (skipped)")
         return
