@@ -30,9 +30,24 @@ internal static class CommandLine
         var cert = new Command("cert", "Print (creating it if needed) the server certificate and its SHA-256 fingerprint");
         cert.SetAction((result, cancel) => WithConfig(result.GetValue(config), PrintCertificateAsync));
 
-        var root = new RootCommand("HighPerf XMPP server") { config, run, addUser, passwd, delUser, cert };
+        var root = new RootCommand("HighPerf XMPP server") { config, run, addUser, passwd, delUser, cert, BulkAddUsers(config) };
         root.SetAction((result, cancel) => RunAsync(result.GetValue(config)));
         return root;
+    }
+
+    /// <summary>Hidden, benchmark-only (perf/): see <see cref="BenchCommands"/>.</summary>
+    private static Command BulkAddUsers(Option<string?> config)
+    {
+        var prefix = new Argument<string>("prefix");
+        var count = new Argument<int>("count");
+        var password = new Argument<string>("password");
+        var first = new Option<int>("--first") { DefaultValueFactory = _ => 1 };
+        var sharedSalt = new Option<bool>("--shared-salt");
+        var command = new Command("adduser-bulk", "Create PREFIX1..PREFIXn benchmark accounts") { prefix, count, password, first, sharedSalt };
+        command.Hidden = true;
+        command.SetAction((result, cancel) => WithConfig(result.GetValue(config), c => BenchCommands.AddUsersAsync(
+            c, result.GetValue(prefix)!, result.GetValue(count), result.GetValue(password)!, result.GetValue(first), result.GetValue(sharedSalt))));
+        return command;
     }
 
     private static async Task<int> WithConfig(string? path, Func<ServerConfig, Task<int>> action)
@@ -69,6 +84,7 @@ internal static class CommandLine
             return 1;
         }
 
+        using var stats = StatsFileWriter.StartIfRequested(host.Server);
         var reason = await stop.Task;
         await host.StopAsync(reason);
         return 0;

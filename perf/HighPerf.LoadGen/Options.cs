@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Net;
+
+namespace HighPerf.LoadGen;
+
+/// <summary>Command-line arguments (<c>--name value</c>); see README.md for their meaning.</summary>
+internal sealed class Options
+{
+    public string Scenario { get; private set; } = "idle";
+    public string Host { get; private set; } = "127.0.0.1";
+    public int Port { get; private set; } = 5222;
+    public string Domain { get; private set; } = "localhost";
+    public int Users { get; private set; } = 100;
+    public int FirstUser { get; private set; } = 1;
+    public string UserPrefix { get; private set; } = "user";
+    public string Password { get; private set; } = "password";
+    public bool Tls { get; private set; }
+    public string Mechanism { get; private set; } = "PLAIN";
+    /// <summary>Chat: messages per second per session.</summary>
+    public double Rate { get; private set; } = 1;
+    public double DurationSeconds { get; private set; } = 30;
+    /// <summary>New sessions started per second while logging in (0: as fast as the concurrency allows).</summary>
+    public double Ramp { get; private set; } = 1000;
+    /// <summary>Logins in flight at once.</summary>
+    public int Concurrency { get; private set; } = 200;
+    /// <summary>Source addresses 127.0.0.(2..) used round-robin; 0: one per 20,000 sessions.</summary>
+    public int Sources { get; private set; }
+    public int ServerPid { get; private set; }
+    /// <summary>The server's allocation stats file (HIGHPERF_XMPP_STATS_FILE), if it writes one.</summary>
+    public string? ServerStats { get; private set; }
+    public string Label { get; private set; } = "";
+    /// <summary>roster-presence: contacts per roster expected to be provisioned.</summary>
+    public int Contacts { get; private set; } = 10;
+    public double LoginTimeoutSeconds { get; private set; } = 60;
+    public double DrainSeconds { get; private set; } = 10;
+
+    public IPAddress HostAddress => IPAddress.Parse(Host);
+
+    public static Options Parse(string[] args)
+    {
+        var options = new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (!name.StartsWith("--", StringComparison.Ordinal))
+            {
+                options.Scenario = name;
+                continue;
+            }
+
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            double Real() => double.Parse(Next(), CultureInfo.InvariantCulture);
+            switch (name)
+            {
+                case "--scenario": options.Scenario = Next(); break;
+                case "--host": options.Host = Next(); break;
+                case "--port": options.Port = Int(); break;
+                case "--domain": options.Domain = Next(); break;
+                case "--users": options.Users = Int(); break;
+                case "--first-user": options.FirstUser = Int(); break;
+                case "--user-prefix": options.UserPrefix = Next(); break;
+                case "--password": options.Password = Next(); break;
+                case "--tls": options.Tls = true; break;
+                case "--mechanism": options.Mechanism = Next().ToUpperInvariant(); break;
+                case "--rate": options.Rate = Real(); break;
+                case "--duration": options.DurationSeconds = Real(); break;
+                case "--ramp": options.Ramp = Real(); break;
+                case "--concurrency": options.Concurrency = Int(); break;
+                case "--sources": options.Sources = Int(); break;
+                case "--server-pid": options.ServerPid = Int(); break;
+                case "--server-stats": options.ServerStats = Next(); break;
+                case "--label": options.Label = Next(); break;
+                case "--contacts": options.Contacts = Int(); break;
+                case "--login-timeout": options.LoginTimeoutSeconds = Real(); break;
+                case "--drain": options.DrainSeconds = Real(); break;
+                default: throw new ArgumentException($"unknown option {name}");
+            }
+        }
+
+        if (options.Mechanism is not ("PLAIN" or "SCRAM-SHA-1" or "SCRAM-SHA-256"))
+        {
+            throw new ArgumentException("--mechanism is PLAIN, SCRAM-SHA-1 or SCRAM-SHA-256");
+        }
+
+        if (options.Sources <= 0)
+        {
+            options.Sources = Math.Clamp((options.Users + 19_999) / 20_000, 1, 250);
+        }
+
+        return options;
+    }
+
+    public string UserName(int index) => string.Create(CultureInfo.InvariantCulture, $"{UserPrefix}{FirstUser + index}");
+
+    /// <summary>Source address for session <paramref name="index"/>: 127.0.0.2, .3, … (the server listens on .1).</summary>
+    public IPAddress SourceAddress(int index) => new([127, 0, 0, (byte)(2 + (index % Sources))]);
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace HighPerf.LoadGen;
+
+/// <summary>
+/// What a run measured, on the server (CPU and RSS from /proc, allocation stats when it writes them) and on the
+/// generator itself, printed as a human summary and one JSON line. The measurement window is the scenario's
+/// steady part: the hold of idle, the sending and draining of chat, the whole of login-storm.
+/// </summary>
+internal sealed class Report(Options options)
+{
+    private readonly Stopwatch _clock = new();
+    private readonly List<string> _limits = [];
+    private long _rssBaseline = -1, _rssLoaded = -1, _rssEnd = -1;
+    private double _serverCpuStart, _serverCpuEnd, _ownCpuStart, _ownCpuEnd;
+    private (long Busy, long Total) _machineStart, _machineEnd;
+    private TimeSpan _windowStart, _windowEnd;
+    private ServerStats? _statsStart, _statsEnd, _statsLoaded, _statsBaseline;
+    private Counters _counters = new();
+    private LatencyHistogram _latency = new(), _loginTime = new();
+
+    public double LoginSeconds { get; set; }
+    public double SendSeconds { get; set; }
+    public double TargetRate { get; set; }
+    public long PacerBehind { get; set; }
+    public long DisconnectedEarly { get; set; }
+    public long PresenceBeforeLogin { get; set; }
+
+    private int Pid => options.ServerPid;
+
+    public void Begin() => _clock.Start();
+
+    public void MarkBaseline()
+    {
+        _rssBaseline = Pid > 0 ? ProcessStats.RssKiB(Pid) : -1;
+        _statsBaseline = ServerStats.Read(options.ServerStats);
+    }
+
+    public async Task MarkLoadedAsync()
+    {
+        _statsLoaded = await ServerStats.ReadFreshAsync(options.ServerStats).ConfigureAwait(false);
+        _rssLoaded = Pid > 0 ? ProcessStats.RssKiB(Pid) : -1;
+    }
+
+    public void MarkWindowStart()
+    {
+        _windowStart = _clock.Elapsed;
+        _serverCpuStart = Pid > 0 ? ProcessStats.CpuSeconds(Pid) : 0;
+        _ownCpuStart = ProcessStats.CpuSeconds(Environment.ProcessId);
+        _machineStart = ProcessStats.MachineJiffies();
+        _statsStart = ServerStats.Read(options.ServerStats);
+    }
+
+    public void MarkWindowEnd()
+    {
+        _windowEnd = _clock.Elapsed;
+        _serverCpuEnd = Pid > 0 ? ProcessStats.CpuSeconds(Pid) : 0;
+        _ownCpuEnd = ProcessStats.CpuSeconds(Environment.ProcessId);
+        _machineEnd = ProcessStats.MachineJiffies();
+        _statsEnd = ServerStats.Read(options.ServerStats);
+        _rssEnd = Pid > 0 ? ProcessStats.RssKiB(Pid) : -1;
+    }
+
+    public void Finish(Counters counters, LatencyHistogram latency, LatencyHistogram loginTime)
+    {
+        _counters = counters;
+        _latency = latency;
+        _loginTime = loginTime;
+        var window = (_windowEnd - _windowStart).TotalSeconds;
+        var ownCpu = (_ownCpuEnd - _ownCpuStart) / Math.Max(window, 1e-9);
+        var machineBusy = (_machineEnd.Busy - _machineStart.Busy) / (double)Math.Max(1, _machineEnd.Total - _machineStart.Total);
+        if (ownCpu > 0.9 * Environment.ProcessorCount / 2)
+        {
+            _limits.Add(string.Create(CultureInfo.InvariantCulture, $"load generator used {ownCpu * 100:F0}% of a core (over half the machine)"));
+        }
+
+        if (machineBusy > 0.95)
+        {
+            _limits.Add(string.Create(CultureInfo.InvariantCulture, $"machine CPU {machineBusy * 100:F0}% busy: server and generator share {Environment.ProcessorCount} cores"));
+        }
+
+        if (TargetRate > 0 && PacerBehind > 0.05 * TargetRate * SendSeconds)
+        {
+            _limits.Add($"send schedule missed by {PacerBehind} messages: the generator or the server could not keep --rate");
+        }
+
+        if (counters.Failed > 0)
+        {
+            _limits.Add($"{counters.Failed} sessions failed");
+        }
+
+        MachineBusy = machineBusy;
+        OwnCpuCores = ownCpu;
+    }
+
+    public double MachineBusy { get; private set; }
+
+    public double OwnCpuCores { get; private set; }
+
+    public void Print(TextWriter output)
+    {
+        var json = Json();
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"== {options.Scenario} {options.Label} against {options.Host}:{options.Port} ({options.Domain}), {options.Users} users, {options.Mechanism}{(options.Tls ? " + STARTTLS" : "")}");
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Name is "scenario" or "label")
+            {
+                continue;
+            }
+
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {property.Name,-32} {property.Value}");
+        }
+
+        output.Write(text.ToString());
+        output.WriteLine(json);
+    }
+
+    private string Json()
+    {
+        var window = (_windowEnd - _windowStart).TotalSeconds;
+        var delivered = _counters.Delivered;
+        var serverCpu = Pid > 0 ? _serverCpuEnd - _serverCpuStart : double.NaN;
+        var allocated = _statsStart is not null && _statsEnd is not null ? _statsEnd.AllocatedBytes - _statsStart.AllocatedBytes : -1;
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteString("scenario", options.Scenario);
+            json.WriteString("label", options.Label);
+            json.WriteNumber("users", options.Users);
+            json.WriteNumber("established", _counters.Established);
+            json.WriteNumber("failed", _counters.Failed);
+            lock (_counters.FailuresByStep)
+            {
+                json.WriteString("failures", string.Join(",", _counters.FailuresByStep.Select(p => $"{p.Key}={p.Value}")));
+            }
+
+            json.WriteNumber("login_seconds", Round(LoginSeconds));
+            json.WriteNumber("logins_per_s", Round(_counters.Established / Math.Max(LoginSeconds, 1e-9)));
+            json.WriteNumber("login_p50_ms", Ms(_loginTime.Percentile(50)));
+            json.WriteNumber("login_p99_ms", Ms(_loginTime.Percentile(99)));
+            json.WriteNumber("window_seconds", Round(window));
+            json.WriteNumber("target_msgs_per_s", Round(TargetRate));
+            json.WriteNumber("sent", _counters.Sent);
+            json.WriteNumber("delivered", delivered);
+            json.WriteNumber("message_errors", _counters.MessageErrors);
+            json.WriteNumber("lost", Math.Max(0, _counters.Sent - delivered - _counters.MessageErrors));
+            json.WriteNumber("delivered_per_s", Round(delivered / Math.Max(SendSeconds, 1e-9)));
+            json.WriteNumber("latency_p50_ms", Ms(_latency.Percentile(50)));
+            json.WriteNumber("latency_p99_ms", Ms(_latency.Percentile(99)));
+            json.WriteNumber("latency_p999_ms", Ms(_latency.Percentile(99.9)));
+            json.WriteNumber("latency_max_ms", Ms(_latency.Max));
+            json.WriteNumber("presence_received", _counters.PresenceReceived);
+            json.WriteNumber("roster_items", _counters.RosterItems);
+            json.WriteNumber("subscribed", _counters.Subscribed);
+            json.WriteNumber("presence_per_s", options.Scenario == "roster-presence" ? Round((_counters.PresenceReceived - PresenceBeforeLogin) / Math.Max(window, 1e-9)) : -1);
+            json.WriteNumber("disconnected_early", DisconnectedEarly);
+            json.WriteNumber("server_pid", Pid);
+            json.WriteNumber("server_rss_before_kib", _rssBaseline);
+            json.WriteNumber("server_rss_loaded_kib", _rssLoaded);
+            json.WriteNumber("server_rss_end_kib", _rssEnd);
+            json.WriteNumber("kib_per_session", _rssBaseline > 0 && _rssLoaded > 0 && _counters.Established > 0 ? Round((_rssLoaded - _rssBaseline) / (double)_counters.Established) : -1);
+            json.WriteNumber("server_cpu_s", Round(serverCpu));
+            json.WriteNumber("server_cpu_cores", Round(serverCpu / Math.Max(window, 1e-9)));
+            json.WriteNumber("server_cpu_us_per_msg", delivered > 0 ? Round(serverCpu * 1e6 / delivered) : -1);
+            json.WriteNumber("server_cpu_ms_per_login", options.Scenario is "login-storm" or "roster-presence" && _counters.Established > 0 ? Round(serverCpu * 1e3 / _counters.Established) : -1);
+            json.WriteNumber("server_alloc_bytes", allocated);
+            json.WriteNumber("server_alloc_per_msg", allocated >= 0 && delivered > 0 ? Round(allocated / (double)delivered) : -1);
+            json.WriteNumber("server_alloc_per_login", allocated >= 0 && options.Scenario is "login-storm" or "roster-presence" && _counters.Established > 0 ? Round(allocated / (double)_counters.Established) : -1);
+            json.WriteNumber("server_heap_per_session", _statsLoaded is not null && _statsBaseline is not null && _counters.Established > 0 ? Round((_statsLoaded.HeapBytes - _statsBaseline.HeapBytes) / 1024.0 / _counters.Established) : -1);
+            json.WriteNumber("server_gc_gen0", _statsStart is not null && _statsEnd is not null ? _statsEnd.Gen0 - _statsStart.Gen0 : -1);
+            json.WriteNumber("server_gc_gen2", _statsStart is not null && _statsEnd is not null ? _statsEnd.Gen2 - _statsStart.Gen2 : -1);
+            json.WriteNumber("loadgen_cpu_cores", Round(OwnCpuCores));
+            json.WriteNumber("machine_busy", Round(MachineBusy));
+            json.WriteString("limited_by", _limits.Count == 0 ? "" : string.Join("; ", _limits));
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static double Ms(long nanoseconds) => Math.Round(nanoseconds / 1e6, 3);
+
+    private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 3) : -1;
+}

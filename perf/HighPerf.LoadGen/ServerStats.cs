@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace HighPerf.LoadGen;
+
+/// <summary>
+/// The server's own counters, read from the stats file our server writes when started with
+/// HIGHPERF_XMPP_STATS_FILE set (one line of key=value pairs, rewritten every 100 ms): managed bytes allocated
+/// since start (GC.GetTotalAllocatedBytes), GC counts, heap size, bound sessions. Absent for other servers.
+/// </summary>
+internal sealed record ServerStats(long AllocatedBytes, long Gen0, long Gen1, long Gen2, long HeapBytes, long Sessions)
+{
+    public static ServerStats? Read(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var values = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var pair in File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                if (eq > 0 && long.TryParse(pair[(eq + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                {
+                    values[pair[..eq]] = value;
+                }
+            }
+
+            return new ServerStats(values.GetValueOrDefault("allocated"), values.GetValueOrDefault("gen0"), values.GetValueOrDefault("gen1"),
+                values.GetValueOrDefault("gen2"), values.GetValueOrDefault("heap"), values.GetValueOrDefault("sessions"));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Waits past the writer's 100 ms period so the figure covers everything before this call.</summary>
+    public static async Task<ServerStats?> ReadFreshAsync(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        await Task.Delay(250).ConfigureAwait(false);
+        return Read(path);
+    }
+}
