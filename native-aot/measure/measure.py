@@ -54,6 +54,16 @@ def free_port():
         return s.getsockname()[1]
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms(pid):
+    """User + system CPU time of the process so far (all threads), in milliseconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / CLOCK_TICKS
+
+
 def rss_kib(pid):
     fields = {}
     with open(f"/proc/{pid}/status") as f:
@@ -263,15 +273,21 @@ def measure_variant(name, command, env, template, args):
         result = {"startup_ms": statistics.median(startups), "startup_min_ms": min(startups)}
 
         server.start(port)
+        pid = server.process.pid
         time.sleep(3)
-        result["rss_idle_kib"], _ = rss_kib(server.process.pid)
+        result["rss_idle_kib"], _ = rss_kib(pid)
+        cpu = cpu_ms(pid)
         sessions, readers = asyncio.run_coroutine_threadsafe(open_sessions(port, args.sessions, args.sources), LOOP).result()
+        result["cpu_per_login_ms"] = (cpu_ms(pid) - cpu) / args.sessions
         time.sleep(5)
-        result["rss_sessions_kib"], _ = rss_kib(server.process.pid)
+        result["rss_sessions_kib"], _ = rss_kib(pid)
+        cpu = cpu_ms(pid)
         result["burst"] = asyncio.run_coroutine_threadsafe(
             burst(sessions, args.burst_pairs, args.burst_messages, args.burst_interval), LOOP).result()
+        if result["burst"]:
+            result["burst"]["cpu_per_message_us"] = (cpu_ms(pid) - cpu) * 1000 / result["burst"]["received"]
         time.sleep(2)
-        result["rss_after_burst_kib"], result["hwm_kib"] = rss_kib(server.process.pid)
+        result["rss_after_burst_kib"], result["hwm_kib"] = rss_kib(pid)
         asyncio.run_coroutine_threadsafe(close_sessions(sessions, readers), LOOP).result()
         server.stop()
         return result
@@ -303,6 +319,7 @@ def main():
     parser.add_argument("--burst-pairs", type=int, default=100)
     parser.add_argument("--burst-messages", type=int, default=100)
     parser.add_argument("--burst-interval", type=float, default=0.02)
+    parser.add_argument("--json", help="also write the raw figures to this file")
     args = parser.parse_args()
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -326,19 +343,27 @@ def main():
             build, env = VARIANTS[name]
             log(f"variant {name}")
             rows.append((name, measure_variant(name, builds[build], env, data_template, args)))
+            log(f"{name}: {rows[-1][1]}")
     finally:
         shutil.rmtree(template_root, ignore_errors=True)
 
     print(f"| variant | exec -> accepting, median of {args.startups} (min) | RSS idle | RSS @ {args.sessions:,} sessions "
-          f"| per session | burst p50 / p99 / max | RSS after burst | peak RSS |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+          f"| per session | CPU per login | burst p50 / p99 / max (received/sent) | CPU per message "
+          f"| RSS after burst | peak RSS |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in rows:
         b = r["burst"]
         burst_text = f"{b['p50']:.1f} / {b['p99']:.1f} / {b['max']:.1f} ms ({b['received']}/{b['sent']})" if b else "-"
+        per_message = f"{b['cpu_per_message_us']:.0f} µs" if b else "-"
         per = (r["rss_sessions_kib"] - r["rss_idle_kib"]) / args.sessions
         print(f"| {name} | {r['startup_ms']:.0f} ms ({r['startup_min_ms']:.0f}) | {r['rss_idle_kib'] / 1024:.1f} MiB "
-              f"| {r['rss_sessions_kib'] / 1024:.1f} MiB | {per:.1f} KiB | {burst_text} "
-              f"| {r['rss_after_burst_kib'] / 1024:.1f} MiB | {r['hwm_kib'] / 1024:.1f} MiB |")
+              f"| {r['rss_sessions_kib'] / 1024:.1f} MiB | {per:.1f} KiB | {r['cpu_per_login_ms']:.2f} ms | {burst_text} "
+              f"| {per_message} | {r['rss_after_burst_kib'] / 1024:.1f} MiB | {r['hwm_kib'] / 1024:.1f} MiB |")
+    sys.stdout.flush()
+    if args.json:
+        import json
+        with open(args.json, "w") as f:
+            json.dump({"sessions": args.sessions, "variants": dict(rows)}, f, indent=1)
 
 
 if __name__ == "__main__":

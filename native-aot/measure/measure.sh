@@ -18,8 +18,8 @@ out="$aot_dir/out"
 timeout 20m dotnet publish "$root/src/HighPerf.Xmpp.Server/HighPerf.Xmpp.Server.csproj" -c Release -nologo \
   --artifacts-path "$out/artifacts-jit" -o "$out/jit" >/dev/null
 
-runtime_dir=$(dirname "$(command -v dotnet)")
-runtime_dir=$(readlink -f "$runtime_dir")/shared/Microsoft.NETCore.App
+# The shared runtime beside the dotnet executable (/usr/bin/dotnet is usually a symlink into /usr/share/dotnet).
+runtime_dir=$(dirname "$(readlink -f "$(command -v dotnet)")")/shared/Microsoft.NETCore.App
 runtime=$(ls -d "$runtime_dir"/*/ | sort -V | tail -n 1)
 echo "| build | what is deployed | bytes |"
 echo "|---|---|---:|"
