@@ -5,6 +5,8 @@
 # prints one table. Accounts user1..userN (password "password", domain bench.example) are created once per server
 # and kept in $PEERS_WORK (default /tmp/highperf-peers). Extra arguments go to the load generator (e.g. --tls
 # --mechanism SCRAM-SHA-1 --rate 2 --duration 30 --concurrency 50).
+# TAG=SUFFIX keeps a variant's results apart (e.g. TAG=-gen0-2m with DOTNET_GCgen0size set for our server).
+# TABLE_ONLY=1 prints the table of the stored results without running.
 #
 # SERVERS (default "jit aot prosody ejabberd"): jit and aot are our server (Release build under dotnet; the Native
 # AOT binary from native-aot/publish.sh), optionally with a TLS engine suffix: jit:openssl, jit:managed, aot:openssl.
@@ -73,7 +75,9 @@ rosters() { # roster-presence: K contacts per user, made once through the protoc
   echo "$n:$contacts" > "$work/rosters.made"
 }
 
-for server in $servers; do
+# TABLE_ONLY=1: print the table from the stored results without running anything.
+[ "${TABLE_ONLY:-0}" = 1 ] && servers_to_run= || servers_to_run=$servers
+for server in $servers_to_run; do
   echo "== $server: $scenario, N=$n $*" >&2
   peer "$server" stop >/dev/null 2>&1 || true
   accounts "$server"
@@ -86,7 +90,7 @@ for server in $servers; do
   sleep 2
   stats=()
   case "$server" in jit*|aot*) stats=(--server-stats "$(work_of "$server")/stats") ;; esac
-  out=$results/$scenario-$n-${server/:/-}.json
+  out=$results/$scenario-$n-${server/:/-}${TAG:-}.json
   if dotnet "$loadgen" "$scenario" --port "$(port_of "$server")" --domain "$BENCH_DOMAIN" --users "$n" --contacts "$contacts" \
       --server-pid "$pid" "${stats[@]}" --label "$server $(peer "$server" version | head -1)" "$@" > "$out.txt"; then
     tail -1 "$out.txt" > "$out"
@@ -96,13 +100,13 @@ for server in $servers; do
   peer "$server" stop >/dev/null 2>&1 || true
 done
 
-python3 - "$scenario" "$n" "$results" $servers <<'PY'
+python3 - "$scenario" "$n" "$results" "${TAG:-}" $servers <<'PY'
 import json, sys
-scenario, n, folder, servers = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+scenario, n, folder, tag, servers = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 rows = []
 for s in servers:
     try:
-        rows.append((s, json.load(open(f"{folder}/{scenario}-{n}-{s.replace(':', '-')}.json"))))
+        rows.append((s + tag, json.load(open(f"{folder}/{scenario}-{n}-{s.replace(':', '-')}{tag}.json"))))
     except (OSError, ValueError) as e:
         rows.append((s, {"limited_by": f"no result: {e}"}))
 cols = [("sessions ok/failed", lambda r: f"{r.get('established', '-')}/{r.get('failed', '-')}"),
