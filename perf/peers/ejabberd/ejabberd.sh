@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ejabberd (Debian's package) as a benchmark peer on loopback, from a throw-away config, spool and logs (owned by the
-# package's ejabberd user, which ejabberdctl switches to). Usage:
+# package's ejabberd user, which the VM runs as). Usage:
 #   ejabberd.sh install              apt-get install ejabberd (once; the package's own service is not used)
 #   ejabberd.sh start                start on 127.0.0.1:$PORT (default 5272); prints the PID of the Erlang VM
 #   ejabberd.sh accounts N [PREFIX]  register PREFIX1..PREFIXN (password "password") through XEP-0077 with the load
@@ -15,7 +15,9 @@ work=${PEERS_WORK:-/tmp/highperf-peers}/ejabberd
 port=${EJABBERD_PORT:-5272}
 domain=${BENCH_DOMAIN:-bench.example}
 node=ejabberd-bench@localhost
-ctl() { ejabberdctl --config-dir "$work" --config "$work/ejabberd.yml" --ctl-config "$work/ejabberdctl.cfg" --logs "$work/logs" --spool "$work/spool" --node "$node" "$@"; }
+# ejabberdctl run as root switches to the ejabberd user through su, whose pam_limits resets the soft open-file limit
+# to 1024 (about 1,000 sessions); run as that user already (setpriv, no PAM), it keeps this shell's limit.
+ctl() { ulimit -n "$(ulimit -Hn)"; HOME=/var/lib/ejabberd setpriv --reuid=ejabberd --regid=ejabberd --init-groups ejabberdctl --config-dir "$work" --config "$work/ejabberd.yml" --ctl-config "$work/ejabberdctl.cfg" --logs "$work/logs" --spool "$work/spool" --node "$node" "$@"; }
 
 config() {
   mkdir -p "$work/logs" "$work/spool"
