@@ -29,6 +29,7 @@ public sealed class XmppServer
             _domains[i] = NormalizeDomain(options.Domains[i]);
         }
 
+        Metrics = new XmppMetrics();
         Routes = new RoutingTable();
         Credentials = new AccountCredentialSource(store.Accounts);
         Modules = new ModuleRegistry();
@@ -48,6 +49,9 @@ public sealed class XmppServer
     public IDataStore Store { get; }
 
     public RoutingTable Routes { get; }
+
+    /// <summary>The server's instruments (see <see cref="XmppMetrics"/>); disposed by whoever stops the server.</summary>
+    public XmppMetrics Metrics { get; }
 
     public ModuleRegistry Modules { get; }
 

@@ -42,6 +42,7 @@ public sealed partial class XmppSession
     {
         // RFC 6120 §4.4: answer the peer's closing tag with ours, then close the connection.
         _transport.EnqueueAndClose(new OutboundParts(NegotiationTokens.StreamClose));
+        CloseReason = "stream-closed";
         _stage = StreamStage.Closed;
         End();
         return false;

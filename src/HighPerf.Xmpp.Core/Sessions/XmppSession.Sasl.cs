@@ -147,12 +147,14 @@ public sealed partial class XmppSession
         domain.CopyTo(_jid.AsSpan(localpart.Length + 1));
         _bareLength = _jid.Length;
         IsAuthenticated = true;
+        _server.Metrics.AuthSuccesses.Add(1, XmppMetrics.MechanismTag(_mechanism));
         CoreLog.Authenticated(_server.Logger, Encoding.UTF8.GetString(_jid), Encoding.UTF8.GetString(SaslMechanisms.Name(_mechanism)), _transport.RemoteAddress);
     }
 
     private bool FailAuthentication(SaslFailure failure)
     {
         _authFailures++;
+        _server.Metrics.AuthFailures.Add(1, XmppMetrics.MechanismTag(_mechanism));
         CoreLog.AuthenticationFailed(_server.Logger, SaslFailures.Name(failure), Encoding.UTF8.GetString(SaslMechanisms.Name(_mechanism)), _transport.RemoteAddress);
         if (_authFailures >= _server.Options.MaxAuthFailures)
         {

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using HighPerf.Xmpp.Core.Addressing;
+using HighPerf.Xmpp.Core.Hosting;
 using HighPerf.Xmpp.Core.Buffers;
 using HighPerf.Xmpp.Core.Protocol;
 using HighPerf.Xmpp.Core.Stanzas;
@@ -43,6 +45,9 @@ public sealed partial class XmppSession
             return false;
         }
 
+        var metrics = _server.Metrics;
+        metrics.StanzasIn.Add(1, XmppMetrics.KindTag(kind));
+        var started = metrics.RoutingDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         if (element.From.IsPresent && !IsOwnAddress(element.FromValue))
         {
             // RFC 6120 §8.1.2.1: a client may only claim its own full or bare JID.
@@ -76,6 +81,11 @@ public sealed partial class XmppSession
         }
 
         _server.Router.Route(this, element, kind, toJid, toParts);
+        if (started != 0)
+        {
+            metrics.RoutingDuration.Record(XmppMetrics.SecondsSince(started));
+        }
+
         return _stage != StreamStage.Closed;
     }
 
@@ -142,10 +152,30 @@ public sealed partial class XmppSession
     /// <summary>Thread-safe. Delivers a stanza another entity sent, with its 'from' set to <paramref name="fromAttribute"/>
     /// (a pre-encoded ` from='…'`), replacing any 'from' it carried. One copy, into this session's queue.</summary>
     public bool DeliverStamped(in XmlElement element, ReadOnlySpan<byte> fromAttribute)
-        => Send(StanzaSlices.Of(element, cutTo: false).With(fromAttribute, default));
+    {
+        CountRouted(element);
+        return Send(StanzaSlices.Of(element, cutTo: false).With(fromAttribute, default));
+    }
 
     /// <summary>Thread-safe. As <see cref="DeliverStamped(in XmlElement, ReadOnlySpan{byte})"/>, also addressing it to this
     /// session's full JID (used for broadcast presence, which carries no 'to' of its own).</summary>
     public bool DeliverAddressed(in XmlElement element, ReadOnlySpan<byte> fromAttribute)
-        => Send(StanzaSlices.Of(element, cutTo: true).With(fromAttribute, _toAttribute));
+    {
+        CountRouted(element);
+        return Send(StanzaSlices.Of(element, cutTo: true).With(fromAttribute, _toAttribute));
+    }
+
+    private void CountRouted(in XmlElement element)
+    {
+        var counter = _server.Metrics.StanzasOut;
+        if (!counter.Enabled)
+        {
+            return;
+        }
+
+        // message, presence or iq: the first letter tells them apart.
+        var name = element.LocalName;
+        var kind = name.IsEmpty || name[0] == (byte)'m' ? StanzaKind.Message : name[0] == (byte)'p' ? StanzaKind.Presence : StanzaKind.Iq;
+        counter.Add(1, XmppMetrics.KindTag(kind));
+    }
 }

@@ -71,6 +71,10 @@ public sealed partial class XmppSession
     /// <summary>The user entry in the routing table while bound.</summary>
     public LocalUser? User => _user;
 
+    /// <summary>The stream error this session closed with (its RFC 6120 name), or null: for the connection's
+    /// close log line and metrics.</summary>
+    public string? CloseReason { get; private set; }
+
     /// <summary>Bytes the tokenizer holds for an unfinished stanza.</summary>
     public int BufferedInputBytes => _tokenizer.BufferedBytes;
 
@@ -184,6 +188,8 @@ public sealed partial class XmppSession
         }
 
         CoreLog.StreamError(_server.Logger, StreamErrors.Name(condition), _transport.RemoteAddress);
+        CloseReason = StreamErrors.Name(condition);
+        _server.Metrics.StreamErrors.Add(1, new KeyValuePair<string, object?>("condition", CloseReason));
         if (_headerSent)
         {
             _transport.EnqueueAndClose(new OutboundParts(StreamErrors.Get(condition)));

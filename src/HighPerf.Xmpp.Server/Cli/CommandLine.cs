@@ -31,6 +31,7 @@ internal static class CommandLine
         cert.SetAction((result, cancel) => WithConfig(result.GetValue(config), PrintCertificateAsync));
 
         var root = new RootCommand("HighPerf XMPP server") { config, run, addUser, passwd, delUser, cert, BulkAddUsers(config) };
+        AdminCommands.AddTo(root, config);
         root.SetAction((result, cancel) => RunAsync(result.GetValue(config)));
         return root;
     }
@@ -76,7 +77,7 @@ internal static class CommandLine
         ServerHost host;
         try
         {
-            host = await ServerHost.StartAsync(config, loggerFactory);
+            host = await ServerHost.StartAsync(config, loggerFactory, configPath: path, reloadOnSighup: true);
         }
         catch (Exception ex) when (ex is ConfigException or IOException or UnauthorizedAccessException or Storage.Abstractions.StoreLockedException or Storage.Abstractions.StoreCorruptException or System.Net.Sockets.SocketException)
         {

@@ -1,6 +1,7 @@
 using HighPerf.Xmpp.Core.Addressing;
 using HighPerf.Xmpp.Core.Sasl;
 using HighPerf.Xmpp.Server.Configuration;
+using HighPerf.Xmpp.Server.Control;
 using HighPerf.Xmpp.Server.Hosting;
 using HighPerf.Xmpp.Storage.Abstractions;
 using HighPerf.Xmpp.Storage.Faster;
@@ -8,8 +9,8 @@ using HighPerf.Xmpp.Storage.Faster;
 namespace HighPerf.Xmpp.Server.Cli;
 
 /// <summary>
-/// adduser / passwd / deluser against the store. The store admits one process at a time, so these run
-/// while the server is stopped; a running server's lock gives a clear message instead of a corrupt store.
+/// adduser / passwd / deluser. The store admits one process at a time: while a server runs, the command goes to
+/// it over its control socket (it owns the store); otherwise the command opens the store itself.
 /// </summary>
 internal static class UserCommands
 {
@@ -24,6 +25,11 @@ internal static class UserCommands
         if (password is null)
         {
             return 2;
+        }
+
+        if (await ThroughServerAsync(config, "adduser", jidText, password) is { } exit)
+        {
+            return exit;
         }
 
         var record = ScramCredentials.Derive(password, config.Auth.ScramIterations);
@@ -54,6 +60,11 @@ internal static class UserCommands
             return 2;
         }
 
+        if (await ThroughServerAsync(config, "passwd", jidText, password) is { } exit)
+        {
+            return exit;
+        }
+
         var record = ScramCredentials.Derive(password, config.Auth.ScramIterations);
         var bare = jid.Bare.ToArray();
         return await WithStoreAsync(config, async store =>
@@ -76,6 +87,11 @@ internal static class UserCommands
             return 2;
         }
 
+        if (await ThroughServerAsync(config, "deluser", jidText) is { } exit)
+        {
+            return exit;
+        }
+
         var bare = jid.Bare.ToArray();
         return await WithStoreAsync(config, async store =>
         {
@@ -91,6 +107,17 @@ internal static class UserCommands
             Console.WriteLine($"Deleted {jid} with its roster, offline messages and private data.");
             return 0;
         });
+    }
+
+    /// <summary>Runs the command in the running server when one answers on the control socket; null when none does.</summary>
+    private static async Task<int?> ThroughServerAsync(ServerConfig config, string command, params string[] args)
+    {
+        if (!config.Control.Enabled || await ControlClient.TrySendAsync(config.ControlSocketPath(), command, args) is not { } reply)
+        {
+            return null;
+        }
+
+        return await AdminCommands.PrintAsync(reply);
     }
 
     private static bool TryParseAccount(ServerConfig config, string text, out Jid jid)
@@ -137,7 +164,7 @@ internal static class UserCommands
         }
         catch (StoreLockedException ex)
         {
-            await Console.Error.WriteLineAsync($"{ex.Message} Stop the server first.");
+            await Console.Error.WriteLineAsync($"{ex.Message} The running server does not answer on its control socket ({config.ControlSocketPath()}): enable control in its configuration, or stop it first.");
             return 1;
         }
 

@@ -97,6 +97,24 @@ public static class ConfigLoader
         RequireRange(config.Limits.MaxDepth, 4, 1024, "limits.maxDepth");
         RequireRange(config.Limits.MaxAttributes, 8, 4096, "limits.maxAttributes");
         RequireRange(config.Limits.OutboundQueueBytes, 16 * 1024, 1024 * 1024 * 1024, "limits.outboundQueueBytes");
+        RequireRange(config.Limits.InboundBytesPerSecond, 0, int.MaxValue, "limits.inboundBytesPerSecond");
+        if (config.Limits.InboundBytesPerSecond > 0)
+        {
+            RequireRange(config.Limits.InboundBurstBytes, config.Limits.MaxStanzaBytes, int.MaxValue, "limits.inboundBurstBytes (at least limits.maxStanzaBytes)");
+        }
+
+        RequireRange(config.Limits.MaxConnections, 0, int.MaxValue, "limits.maxConnections");
+        RequireRange(config.Limits.MaxConnectionsPerIp, 0, int.MaxValue, "limits.maxConnectionsPerIp");
+        if (config.Metrics.Enabled)
+        {
+            ParseEndPoint(config.Metrics.Listen, "metrics.listen");
+        }
+
+        if (config.Control.Enabled && System.Text.Encoding.UTF8.GetByteCount(config.ControlSocketPath()) > 107)
+        {
+            throw new ConfigException($"control.socket: '{config.ControlSocketPath()}' is longer than a Unix socket path may be (107 bytes); set control.socket to a shorter path.");
+        }
+
         RequireRange(config.Storage.OfflineMessagesPerUser, 0, 1_000_000, "storage.offlineMessagesPerUser");
         RequireRange(config.Storage.CommitIntervalMs, 1, 10_000, "storage.commitIntervalMs");
         ModulesConfigValidator.Validate(config);

@@ -25,6 +25,14 @@ public sealed class ServerConfig
     public ModulesConfig Modules { get; set; } = new();
 
     public LoggingConfig Logging { get; set; } = new();
+
+    public MetricsConfig Metrics { get; set; } = new();
+
+    public ControlConfig Control { get; set; } = new();
+
+    /// <summary>The socket path of the control channel (<see cref="ControlConfig.Socket"/> or the data folder's).</summary>
+    public string ControlSocketPath()
+        => Path.GetFullPath(string.IsNullOrEmpty(Control.Socket) ? Path.Combine(DataDirectory, "control.sock") : Control.Socket);
 }
 
 public sealed class ListenersConfig
@@ -77,8 +85,21 @@ public sealed class LimitsConfig
 
     public int MaxAttributes { get; set; } = 64;
 
-    /// <summary>Bytes queued for a client that does not read before it is disconnected.</summary>
+    /// <summary>Bytes queued for a client that does not read before it is disconnected (policy-violation).</summary>
     public int OutboundQueueBytes { get; set; } = 512 * 1024;
+
+    /// <summary>Sustained bytes per second a connection may send (token bucket; 0: unlimited). Over it, reading
+    /// pauses until the bucket refills; nothing is dropped.</summary>
+    public int InboundBytesPerSecond { get; set; } = 128 * 1024;
+
+    /// <summary>Bucket size of the inbound rate limit: what a connection may send at once.</summary>
+    public int InboundBurstBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Connections open at once (0: unlimited); more are closed at accept.</summary>
+    public int MaxConnections { get; set; } = 1024 * 1024;
+
+    /// <summary>Connections open at once from one IP address (0: unlimited); more are closed at accept.</summary>
+    public int MaxConnectionsPerIp { get; set; } = 16 * 1024;
 }
 
 public sealed class StorageConfig

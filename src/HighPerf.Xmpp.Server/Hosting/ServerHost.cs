@@ -2,6 +2,8 @@ using System.Net;
 using HighPerf.Xmpp.Core.Hosting;
 using HighPerf.Xmpp.Core.Modules;
 using HighPerf.Xmpp.Server.Configuration;
+using HighPerf.Xmpp.Server.Control;
+using HighPerf.Xmpp.Server.Metrics;
 using HighPerf.Xmpp.Storage.Abstractions;
 using HighPerf.Xmpp.Storage.Faster;
 using HighPerf.Xmpp.Transport.Hosting;
@@ -15,13 +17,15 @@ namespace HighPerf.Xmpp.Server.Hosting;
 /// A running server: the store, TLS, the protocol core with its modules, and the listeners, wired from a
 /// <see cref="ServerConfig"/>. Used by the CLI's run command and by the end-to-end tests (in-process).
 /// </summary>
-public sealed class ServerHost : IAsyncDisposable
+public sealed partial class ServerHost : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly IDataStore _store;
     private readonly TlsServerContext? _tls;
     private readonly XmppTransportHost _transport;
+    private MetricsEndpoint? _metrics;
+    private ControlServer? _control;
     private int _stopped;
 
     private ServerHost(ServerConfig config, ILoggerFactory loggerFactory, IDataStore store, TlsServerContext? tls, XmppServer server, XmppTransportHost transport)
@@ -41,11 +45,20 @@ public sealed class ServerHost : IAsyncDisposable
 
     public TlsServerContext? Tls => _tls;
 
+    /// <summary>The Prometheus endpoint's bound address; null when metrics.enabled is false.</summary>
+    public IPEndPoint? MetricsEndPoint => _metrics?.EndPoint;
+
+    /// <summary>Open client connections (negotiating or bound).</summary>
+    public int ConnectionCount => _transport.ConnectionCount;
+
     /// <summary>Bound STARTTLS listeners then direct-TLS listeners, in configuration order.</summary>
     public IReadOnlyList<IPEndPoint> EndPoints => _transport.BoundEndPoints;
 
     /// <param name="extraModules">Modules wired in code beside the configured ones (tests, embedders).</param>
-    public static async Task<ServerHost> StartAsync(ServerConfig config, ILoggerFactory loggerFactory, IEnumerable<IXmppModule>? extraModules = null)
+    /// <param name="configPath">The file <paramref name="config"/> came from, which reload reads again (null: defaults).</param>
+    /// <param name="reloadOnSighup">Reload on SIGHUP (the CLI's run command; not for several hosts in one process).</param>
+    public static async Task<ServerHost> StartAsync(
+        ServerConfig config, ILoggerFactory loggerFactory, IEnumerable<IXmppModule>? extraModules = null, string? configPath = null, bool reloadOnSighup = false)
     {
         var dataDirectory = Path.GetFullPath(config.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
@@ -56,6 +69,8 @@ public sealed class ServerHost : IAsyncDisposable
         var store = await FasterDataStore.OpenAsync(StoreOptionsFrom(config)).ConfigureAwait(false);
         TlsServerContext? tls = null;
         XmppTransportHost? transport = null;
+        XmppServer? server = null;
+        ServerHost? host = null;
         try
         {
             tls = CreateTls(config, dataDirectory, loggerFactory, logger);
@@ -65,15 +80,30 @@ public sealed class ServerHost : IAsyncDisposable
                 modules.AddRange(extraModules);
             }
 
-            var server = new XmppServer(CoreOptionsFrom(config), store, modules, loggerFactory);
+            server = new XmppServer(CoreOptionsFrom(config), store, modules, loggerFactory);
             ServerLog.Modules(logger, string.Join(", ", server.Modules.EnabledModules));
             transport = new XmppTransportHost(server, TransportOptionsFrom(config, tls));
-            var host = new ServerHost(config, loggerFactory, store, tls, server, transport);
+            host = new ServerHost(config, loggerFactory, store, tls, server, transport);
             await transport.StartAsync(ListenersFrom(config)).ConfigureAwait(false);
+            if (config.Metrics.Enabled)
+            {
+                host._metrics = await StartMetricsAsync(config, server, logger).ConfigureAwait(false);
+            }
+
+            host.StartOperations(configPath, reloadOnSighup);
             return host;
         }
         catch
         {
+            if (host is not null)
+            {
+                await host.StopOperationsAsync().ConfigureAwait(false);
+                if (host._metrics is not null)
+                {
+                    await host._metrics.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
             // A listener that could not bind leaves the others bound and the event loops running.
             if (transport is not null)
             {
@@ -82,6 +112,7 @@ public sealed class ServerHost : IAsyncDisposable
 
             tls?.Dispose();
             await store.DisposeAsync().ConfigureAwait(false);
+            server?.Metrics.Dispose();
             throw;
         }
     }
@@ -95,14 +126,38 @@ public sealed class ServerHost : IAsyncDisposable
         }
 
         ServerLog.ShuttingDown(_logger, reason);
+        await StopOperationsAsync().ConfigureAwait(false);
+        if (_metrics is not null)
+        {
+            await _metrics.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _transport.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
         await _store.CommitAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
         _tls?.Dispose();
+        Server.Metrics.Dispose();
         ServerLog.Stopped(_logger);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync("disposed").ConfigureAwait(false);
+
+    private static async Task<MetricsEndpoint> StartMetricsAsync(ServerConfig config, XmppServer server, ILogger logger)
+    {
+        var listen = ConfigLoader.ParseEndPoint(config.Metrics.Listen, "metrics.listen");
+        MetricsEndpoint endpoint;
+        try
+        {
+            endpoint = await MetricsEndpoint.StartAsync(server.Metrics, listen).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"Cannot serve metrics on {listen} (metrics.listen): {ex.Message}", ex);
+        }
+
+        ServerLog.MetricsListening(logger, $"http://{endpoint.EndPoint}/metrics");
+        return endpoint;
+    }
 
     internal static StoreOptions StoreOptionsFrom(ServerConfig config) => new()
     {
@@ -130,6 +185,10 @@ public sealed class ServerHost : IAsyncDisposable
     private static TransportOptions TransportOptionsFrom(ServerConfig config, TlsServerContext? tls) => new()
     {
         OutboundQueueLimitBytes = config.Limits.OutboundQueueBytes,
+        InboundBytesPerSecond = config.Limits.InboundBytesPerSecond,
+        InboundBurstBytes = config.Limits.InboundBurstBytes,
+        MaxConnections = config.Limits.MaxConnections,
+        MaxConnectionsPerAddress = config.Limits.MaxConnectionsPerIp,
         TlsHandlerFactory = tls is null ? null : tls.CreateHandler,
         Compression = ModuleOptions.Compression(config),
     };
@@ -152,6 +211,21 @@ public sealed class ServerHost : IAsyncDisposable
 
     private static TlsServerContext CreateTls(ServerConfig config, string dataDirectory, ILoggerFactory loggerFactory, ILogger logger)
     {
+        var files = CertificateFiles(config, dataDirectory, logger);
+        var engine = config.Tls.Engine switch
+        {
+            "openssl" => TlsEngine.OpenSsl,
+            "managed" => TlsEngine.Managed,
+            _ => TlsEngine.Auto,
+        };
+        var tls = TlsServerContext.Create(files, new TlsServerOptions { Engine = engine }, loggerFactory.CreateLogger("HighPerf.Xmpp.Tls"));
+        ServerLog.TlsEngine(logger, tls.Engine.ToString());
+        return tls;
+    }
+
+    /// <summary>The configured PEM files, or the self-signed certificates in the data folder (created when missing).</summary>
+    private static List<TlsCertificateFiles> CertificateFiles(ServerConfig config, string dataDirectory, ILogger logger)
+    {
         var files = new List<TlsCertificateFiles>();
         if (!string.IsNullOrEmpty(config.Tls.Certificate))
         {
@@ -172,14 +246,6 @@ public sealed class ServerHost : IAsyncDisposable
             }
         }
 
-        var engine = config.Tls.Engine switch
-        {
-            "openssl" => TlsEngine.OpenSsl,
-            "managed" => TlsEngine.Managed,
-            _ => TlsEngine.Auto,
-        };
-        var tls = TlsServerContext.Create(files, new TlsServerOptions { Engine = engine }, loggerFactory.CreateLogger("HighPerf.Xmpp.Tls"));
-        ServerLog.TlsEngine(logger, tls.Engine.ToString());
-        return tls;
+        return files;
     }
 }

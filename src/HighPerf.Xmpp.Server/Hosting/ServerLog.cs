@@ -25,4 +25,19 @@ internal static partial class ServerLog
 
     [LoggerMessage(3006, LogLevel.Information, "Modules: {Modules}")]
     public static partial void Modules(ILogger logger, string modules);
+
+    [LoggerMessage(3008, LogLevel.Information, "Control socket {Path}")]
+    public static partial void ControlListening(ILogger logger, string path);
+
+    [LoggerMessage(3009, LogLevel.Information, "Control command {Command}: exit {ExitCode}")]
+    public static partial void ControlCommand(ILogger logger, string command, int exitCode);
+
+    [LoggerMessage(3010, LogLevel.Information, "Reloaded ({Trigger}): {Summary}")]
+    public static partial void Reloaded(ILogger logger, string trigger, string summary);
+
+    [LoggerMessage(3011, LogLevel.Warning, "Reload ({Trigger}) failed: {Reason}")]
+    public static partial void ReloadFailed(ILogger logger, string trigger, string reason);
+
+    [LoggerMessage(3007, LogLevel.Information, "Metrics on {Url}")]
+    public static partial void MetricsListening(ILogger logger, string url);
 }

@@ -11,6 +11,14 @@ internal sealed class ConnectionSet
     private readonly ConcurrentDictionary<XmppConnection, byte> _open = new();
     private volatile bool _closed;
 
+    public ConnectionSet(ConnectionLimiter limiter)
+    {
+        Limiter = limiter;
+    }
+
+    /// <summary>The connection limits of the host.</summary>
+    public ConnectionLimiter Limiter { get; }
+
     public int Count => _open.Count;
 
     /// <summary>Adds a new connection; false once the host is stopping (the connection is then told so itself,
@@ -25,6 +33,16 @@ internal sealed class ConnectionSet
     public void Close() => _closed = true;
 
     public void Remove(XmppConnection connection) => _open.TryRemove(connection, out _);
+
+    /// <summary>Walks the open connections without locking the set (connections may come and go meanwhile): for
+    /// metrics and admin commands, where <see cref="Snapshot"/>'s lock over every bucket would stall accepts.</summary>
+    public IEnumerable<XmppConnection> Walk()
+    {
+        foreach (var pair in _open)
+        {
+            yield return pair.Key;
+        }
+    }
 
     /// <summary>A snapshot (safe while connections come and go).</summary>
     public ICollection<XmppConnection> Snapshot() => _open.Keys;

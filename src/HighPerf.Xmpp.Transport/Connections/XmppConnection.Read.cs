@@ -14,7 +14,7 @@ internal sealed partial class XmppConnection
 {
     public override void ChannelRead(IChannelHandlerContext context, object message)
     {
-        if (message is not IByteBuffer buffer)
+        if (message is not IByteBuffer buffer || _refused)
         {
             ReferenceCountUtil.Release(message);
             return;
@@ -22,7 +22,13 @@ internal sealed partial class XmppConnection
 
         try
         {
+            var length = buffer.ReadableBytes;
+            _metrics.BytesIn.Add(length);
             Read(buffer);
+            if (_options.InboundBytesPerSecond > 0)
+            {
+                Throttle(length);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -30,6 +30,8 @@ internal sealed partial class XmppConnection
                 if (!_closeAfterDrain && !_closing)
                 {
                     // A reader that stopped reading: bounded memory wins over its pending data.
+                    _closeReason ??= "slow-reader";
+                    _metrics.SlowReaders.Add(1);
                     TransportLog.SlowReader(_logger, _remote, _options.OutboundQueueLimitBytes);
                     EnqueueAndClose(new OutboundParts(StreamErrors.Get(StreamErrorCondition.PolicyViolation)));
                 }
@@ -70,8 +72,10 @@ internal sealed partial class XmppConnection
 
         var count = _queue.TakeAll(ref _taken, ref _takenNewSender);
         Task? last = null;
+        long bytes = 0;
         for (var i = 0; i < count; i++)
         {
+            bytes += _taken[i].ReadableBytes;
             if (_takenNewSender?[i] == true)
             {
                 // XEP-0138: another sender's data starts here; it must not share compression history (CRIME).
@@ -85,6 +89,7 @@ internal sealed partial class XmppConnection
         if (count > 0)
         {
             _ctx.Flush();
+            _metrics.BytesOut.Add(bytes);
         }
 
         if (closing)

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using System.Text;
 using DotNetty.Buffers;
 using DotNetty.Common.Concurrency;
 using DotNetty.Handlers.Tls;
@@ -23,7 +25,9 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
     private readonly TransportOptions _options;
     private readonly ILogger _logger;
     private readonly bool _directTls;
+    private readonly ListenerInfo _listener;
     private readonly ConnectionSet _connections;
+    private readonly XmppMetrics _metrics;
     private IChannelHandlerContext _ctx = null!;
     private XmppSession _session = null!;
     private OutboundQueue _queue = null!;
@@ -39,15 +43,20 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
     private bool _compressed;
     private volatile bool _closeAfterDrain;
     private bool _closing;
+    private bool _refused;
+    private long _openedAt;
+    private string? _closeReason;
 
-    public XmppConnection(XmppServer server, TransportOptions options, ILogger logger, bool directTls, ConnectionSet connections)
+    public XmppConnection(XmppServer server, TransportOptions options, ILogger logger, ListenerInfo listener, ConnectionSet connections)
     {
         _connections = connections;
         _server = server;
+        _metrics = server.Metrics;
         _options = options;
         _logger = logger;
-        _directTls = directTls;
-        _secure = directTls;
+        _listener = listener;
+        _directTls = listener.DirectTls;
+        _secure = _directTls;
     }
 
     public bool IsSecure => _secure;
@@ -65,11 +74,29 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
 
     internal XmppSession Session => _session;
 
+    /// <summary>Bytes waiting in the outbound queue (any thread; for metrics).</summary>
+    internal long QueuedBytes => _queue?.QueuedBytes ?? 0;
+
     public override void ChannelActive(IChannelHandlerContext context)
     {
         _ctx = context;
         var address = (context.Channel.RemoteAddress as IPEndPoint)?.Address;
         _remote = address is null ? "?" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+        if (_connections.Limiter.TryAcquire(_remote) is { } limit)
+        {
+            // Over a connection limit: closed before any session state exists, so a flood costs little.
+            _refused = true;
+            _metrics.ConnectionsRejected.Add(1, new KeyValuePair<string, object?>("limit", limit));
+            TransportLog.ConnectionRefused(_logger, _remote, _listener.Name, limit);
+            context.CloseAsync();
+            return;
+        }
+
+        _openedAt = Stopwatch.GetTimestamp();
+        _tokens = _options.InboundBurstBytes;
+        _refilledAt = _openedAt;
+        _metrics.ConnectionsOpened.Add(1, _listener.Tag);
+        _metrics.ConnectionsOpen.Add(1, _listener.Tag);
         _queue = new OutboundQueue(context.Allocator, _options.OutboundQueueLimitBytes);
         _session = new XmppSession(_server, this);
         var timeout = _server.Options.AuthenticationTimeout;
@@ -79,7 +106,7 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
         }
 
         var accepted = _connections.Add(this);
-        TransportLog.ConnectionOpened(_logger, _remote);
+        TransportLog.ConnectionOpened(_logger, _remote, _listener.Name);
         context.FireChannelActive();
         if (!accepted)
         {
@@ -89,28 +116,52 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
 
     public override void ChannelInactive(IChannelHandlerContext context)
     {
+        if (_refused)
+        {
+            context.FireChannelInactive();
+            return;
+        }
+
         _closing = true;
         _authTimer?.Cancel();
+        _resumeTimer?.Cancel();
         _queue?.Close();
         _session?.OnTransportClosed();
         _connections.Remove(this);
-        TransportLog.ConnectionClosed(_logger, _remote);
+        _connections.Limiter.Release(_remote);
+        var reason = _closeReason ?? _session?.CloseReason ?? "peer-closed";
+        _metrics.ConnectionsOpen.Add(-1, _listener.Tag);
+        _metrics.ConnectionsClosed.Add(1, _listener.Tag, new KeyValuePair<string, object?>("reason", reason));
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var jid = _session is { IsAuthenticated: true } session ? Encoding.UTF8.GetString(session.FullJid) : "-";
+            TransportLog.ConnectionClosed(_logger, _remote, _listener.Name, reason, jid, (long)Stopwatch.GetElapsedTime(_openedAt).TotalMilliseconds);
+        }
+
         context.FireChannelInactive();
     }
 
     public override void ExceptionCaught(IChannelHandlerContext context, Exception exception)
     {
+        _closeReason ??= "io-error";
         TransportLog.ConnectionFailed(_logger, _remote, exception.Message);
         context.CloseAsync();
     }
 
     public override void UserEventTriggered(IChannelHandlerContext context, object evt)
     {
-        if (evt is TlsHandshakeCompletionEvent { IsSuccessful: false } failed)
+        if (evt is TlsHandshakeCompletionEvent handshake)
         {
-            TransportLog.TlsFailed(_logger, _remote, failed.Exception?.Message ?? "unknown");
-            context.CloseAsync();
-            return;
+            if (!handshake.IsSuccessful)
+            {
+                _closeReason ??= "tls-failed";
+                _metrics.TlsFailures.Add(1, _listener.Tag);
+                TransportLog.TlsFailed(_logger, _remote, handshake.Exception?.Message ?? "unknown");
+                context.CloseAsync();
+                return;
+            }
+
+            _metrics.TlsHandshakes.Add(1, _listener.Tag);
         }
 
         context.FireUserEventTriggered(evt);

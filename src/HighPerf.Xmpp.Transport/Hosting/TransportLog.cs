@@ -8,11 +8,11 @@ internal static partial class TransportLog
     [LoggerMessage(2000, LogLevel.Information, "Listening for c2s on {EndPoint} ({Mode})")]
     public static partial void Listening(ILogger logger, string endPoint, string mode);
 
-    [LoggerMessage(2001, LogLevel.Debug, "Connection from {Remote} opened")]
-    public static partial void ConnectionOpened(ILogger logger, string remote);
+    [LoggerMessage(2001, LogLevel.Information, "Connection from {Remote} on {Listener} opened")]
+    public static partial void ConnectionOpened(ILogger logger, string remote, string listener);
 
-    [LoggerMessage(2002, LogLevel.Debug, "Connection from {Remote} closed")]
-    public static partial void ConnectionClosed(ILogger logger, string remote);
+    [LoggerMessage(2002, LogLevel.Information, "Connection from {Remote} on {Listener} closed ({Reason}); user {Jid}, {DurationMs} ms")]
+    public static partial void ConnectionClosed(ILogger logger, string remote, string listener, string reason, string jid, long durationMs);
 
     [LoggerMessage(2003, LogLevel.Debug, "Connection from {Remote} failed: {Reason}")]
     public static partial void ConnectionFailed(ILogger logger, string remote, string reason);
@@ -28,6 +28,12 @@ internal static partial class TransportLog
 
     [LoggerMessage(2007, LogLevel.Error, "Connection from {Remote} closed with internal-server-error: handling its input failed")]
     public static partial void SessionFault(ILogger logger, string remote, Exception exception);
+
+    [LoggerMessage(2009, LogLevel.Information, "Connection from {Remote} on {Listener} refused: {Limit} connection limit reached")]
+    public static partial void ConnectionRefused(ILogger logger, string remote, string listener, string limit);
+
+    [LoggerMessage(2010, LogLevel.Debug, "Connection from {Remote}: reading paused (over {Rate} bytes/s)")]
+    public static partial void InboundPaused(ILogger logger, string remote, int rate);
 
     [LoggerMessage(2008, LogLevel.Information, "Stopping: telling {Count} connections the server shuts down")]
     public static partial void Stopping(ILogger logger, int count);

@@ -10,6 +10,19 @@ public sealed record TransportOptions
     /// closed with a policy-violation stream error (a reader that stopped reading).</summary>
     public long OutboundQueueLimitBytes { get; init; } = 512 * 1024;
 
+    /// <summary>Sustained inbound bytes per second per connection (token bucket; 0: unlimited). Beyond it the
+    /// connection's reading pauses until the bucket refills: the peer's data waits in its socket, nothing is dropped.</summary>
+    public int InboundBytesPerSecond { get; init; } = 128 * 1024;
+
+    /// <summary>Bucket size: bytes a connection may send at once before the rate applies.</summary>
+    public int InboundBurstBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Connections open at once on this host (0: unlimited); more are closed at accept.</summary>
+    public int MaxConnections { get; init; } = 1024 * 1024;
+
+    /// <summary>Connections open at once from one remote address (0: unlimited); more are closed at accept.</summary>
+    public int MaxConnectionsPerAddress { get; init; } = 16 * 1024;
+
     /// <summary>DotNetty marks the channel unwritable above this many pending bytes; the queue then holds
     /// further data until the peer reads.</summary>
     public int WriteBufferHighWaterMark { get; init; } = 64 * 1024;

@@ -13,15 +13,15 @@ internal sealed class XmppChannelInitializer : ChannelInitializer<ISocketChannel
     private readonly XmppServer _server;
     private readonly TransportOptions _options;
     private readonly ILogger _logger;
-    private readonly bool _directTls;
+    private readonly ListenerInfo _listener;
     private readonly ConnectionSet _connections;
 
-    public XmppChannelInitializer(XmppServer server, TransportOptions options, ILogger logger, bool directTls, ConnectionSet connections)
+    public XmppChannelInitializer(XmppServer server, TransportOptions options, ILogger logger, ListenerInfo listener, ConnectionSet connections)
     {
         _server = server;
         _options = options;
         _logger = logger;
-        _directTls = directTls;
+        _listener = listener;
         _connections = connections;
     }
 
@@ -33,11 +33,11 @@ internal sealed class XmppChannelInitializer : ChannelInitializer<ISocketChannel
     protected override void InitChannel(ISocketChannel channel)
     {
         var pipeline = channel.Pipeline;
-        if (_directTls)
+        if (_listener.DirectTls)
         {
             pipeline.AddLast("tls", _options.TlsHandlerFactory!(true));
         }
 
-        pipeline.AddLast("xmpp", new XmppConnection(_server, _options, _logger, _directTls, _connections) { Compression = Compression });
+        pipeline.AddLast("xmpp", new XmppConnection(_server, _options, _logger, _listener, _connections) { Compression = Compression });
     }
 }

@@ -7,6 +7,7 @@ using DotNetty.Transport.Channels;
 using DotNetty.Transport.Channels.Sockets;
 using HighPerf.Xmpp.Core.Hosting;
 using HighPerf.Xmpp.Core.Protocol;
+using HighPerf.Xmpp.Core.Sessions;
 using HighPerf.Xmpp.Transport.Connections;
 using Microsoft.Extensions.Logging;
 
@@ -26,7 +27,7 @@ public sealed class XmppTransportHost : IAsyncDisposable
     private readonly MultithreadEventLoopGroup _bossGroup = new(1);
     private readonly MultithreadEventLoopGroup _workerGroup;
     private readonly List<IChannel> _listeners = [];
-    private readonly ConnectionSet _connections = new();
+    private readonly ConnectionSet _connections;
     private bool _stopped;
 
     public XmppTransportHost(XmppServer server, TransportOptions options)
@@ -36,6 +37,11 @@ public sealed class XmppTransportHost : IAsyncDisposable
         _logger = server.LoggerFactory.CreateLogger("HighPerf.Xmpp.Transport");
         var threads = options.EventLoopThreads > 0 ? options.EventLoopThreads : Environment.ProcessorCount;
         _workerGroup = new MultithreadEventLoopGroup(threads);
+        _connections = new ConnectionSet(new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress));
+        server.Metrics.Meter.CreateObservableGauge("xmpp.outbound.queued", QueuedBytes, "By",
+            "Bytes waiting in outbound queues (beyond the socket's write buffer), summed over open connections");
+        server.Metrics.Meter.CreateObservableGauge("xmpp.outbound.queued.max", MaxQueuedBytes, "By",
+            "Largest outbound queue of any open connection");
     }
 
     /// <summary>
@@ -55,6 +61,21 @@ public sealed class XmppTransportHost : IAsyncDisposable
     /// <summary>Open client connections (negotiating or bound).</summary>
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>Open connections with their session, for admin commands (a snapshot; not for routing).</summary>
+    public IEnumerable<XmppSession> Sessions
+    {
+        get
+        {
+            foreach (var connection in _connections.Walk())
+            {
+                if (connection.Session is { } session)
+                {
+                    yield return session;
+                }
+            }
+        }
+    }
+
     /// <summary>The addresses actually bound (port 0 in the options becomes the chosen port).</summary>
     public IReadOnlyList<IPEndPoint> BoundEndPoints { get; private set; } = [];
 
@@ -68,6 +89,7 @@ public sealed class XmppTransportHost : IAsyncDisposable
                 throw new InvalidOperationException($"Direct TLS on {listener.EndPoint} needs a certificate.");
             }
 
+            var info = new ListenerInfo(listener.EndPoint.ToString(), listener.DirectTls);
             var bootstrap = new ServerBootstrap()
                 .Group(_bossGroup, _workerGroup)
                 .Channel<TcpServerSocketChannel>()
@@ -78,7 +100,7 @@ public sealed class XmppTransportHost : IAsyncDisposable
                 .ChildOption(ChannelOption.Allocator, PooledByteBufferAllocator.Default)
                 .ChildOption(ChannelOption.WriteBufferHighWaterMark, _options.WriteBufferHighWaterMark)
                 .ChildOption(ChannelOption.WriteBufferLowWaterMark, _options.WriteBufferLowWaterMark)
-                .ChildHandler(new XmppChannelInitializer(_server, _options, _logger, listener.DirectTls, _connections)
+                .ChildHandler(new XmppChannelInitializer(_server, _options, _logger, info, _connections)
                 {
                     Compression = listener.Compression ? _options.Compression : null,
                 });
@@ -102,6 +124,7 @@ public sealed class XmppTransportHost : IAsyncDisposable
                 endPoint = new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port);
             }
 
+            info.Name = endPoint.ToString();
             bound.Add(endPoint);
             TransportLog.Listening(_logger, endPoint.ToString(), listener.DirectTls ? "direct TLS" : "STARTTLS");
         }
@@ -149,6 +172,29 @@ public sealed class XmppTransportHost : IAsyncDisposable
         await Task.WhenAll(
             _workerGroup.ShutdownGracefullyAsync(TimeSpan.Zero, LoopShutdownTimeout),
             _bossGroup.ShutdownGracefullyAsync(TimeSpan.Zero, LoopShutdownTimeout)).ConfigureAwait(false);
+    }
+
+    /// <summary>Scrape time only: walks every open connection.</summary>
+    private long QueuedBytes()
+    {
+        long total = 0;
+        foreach (var connection in _connections.Walk())
+        {
+            total += connection.QueuedBytes;
+        }
+
+        return total;
+    }
+
+    private long MaxQueuedBytes()
+    {
+        long max = 0;
+        foreach (var connection in _connections.Walk())
+        {
+            max = Math.Max(max, connection.QueuedBytes);
+        }
+
+        return max;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
