@@ -2,8 +2,9 @@ namespace HighPerf.Xmpp.Transport.Compression;
 
 /// <summary>
 /// XEP-0138 zlib settings for the listeners that offer compression. The defaults come from
-/// perf/HighPerf.Benchmarks/Compression (README there): a small deflate window costs little ratio on XMPP traffic,
-/// whose redundancy is in the last few stanzas (names, namespaces, JIDs), and saves most of zlib's memory.
+/// perf/HighPerf.Benchmarks/Compression (README there): a 4 KiB deflate window keeps about 77 KiB per session against
+/// about 300 KiB at zlib's defaults, for about 29% more output on chat traffic, whose redundancy is mostly in the
+/// last few stanzas (names, namespaces, JIDs).
 /// </summary>
 public sealed record CompressionOptions
 {
