@@ -90,10 +90,10 @@ public sealed class LimitsConfig
 
     /// <summary>Sustained bytes per second a connection may send (token bucket; 0: unlimited). Over it, reading
     /// pauses until the bucket refills; nothing is dropped.</summary>
-    public int InboundBytesPerSecond { get; set; } = 128 * 1024;
+    public int InboundBytesPerSecond { get; set; } = 1024 * 1024;
 
     /// <summary>Bucket size of the inbound rate limit: what a connection may send at once.</summary>
-    public int InboundBurstBytes { get; set; } = 1024 * 1024;
+    public int InboundBurstBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Connections open at once (0: unlimited); more are closed at accept.</summary>
     public int MaxConnections { get; set; } = 1024 * 1024;

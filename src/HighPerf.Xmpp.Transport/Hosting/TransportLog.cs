@@ -8,7 +8,8 @@ internal static partial class TransportLog
     [LoggerMessage(2000, LogLevel.Information, "Listening for c2s on {EndPoint} ({Mode})")]
     public static partial void Listening(ILogger logger, string endPoint, string mode);
 
-    [LoggerMessage(2001, LogLevel.Information, "Connection from {Remote} on {Listener} opened")]
+    /// <summary>Debug: at Information the close line (2002) tells the whole connection, one line per connection.</summary>
+    [LoggerMessage(2001, LogLevel.Debug, "Connection from {Remote} opened on {Listener}")]
     public static partial void ConnectionOpened(ILogger logger, string remote, string listener);
 
     [LoggerMessage(2002, LogLevel.Information, "Connection from {Remote} on {Listener} closed ({Reason}); user {Jid}, {DurationMs} ms")]

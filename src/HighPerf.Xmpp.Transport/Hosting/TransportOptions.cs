@@ -12,10 +12,10 @@ public sealed record TransportOptions
 
     /// <summary>Sustained inbound bytes per second per connection (token bucket; 0: unlimited). Beyond it the
     /// connection's reading pauses until the bucket refills: the peer's data waits in its socket, nothing is dropped.</summary>
-    public int InboundBytesPerSecond { get; init; } = 128 * 1024;
+    public int InboundBytesPerSecond { get; init; } = 1024 * 1024;
 
     /// <summary>Bucket size: bytes a connection may send at once before the rate applies.</summary>
-    public int InboundBurstBytes { get; init; } = 1024 * 1024;
+    public int InboundBurstBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>Connections open at once on this host (0: unlimited); more are closed at accept.</summary>
     public int MaxConnections { get; init; } = 1024 * 1024;
