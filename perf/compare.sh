@@ -24,6 +24,8 @@ servers=${SERVERS:-jit aot prosody ejabberd}
 contacts=${CONTACTS:-10}
 results=$PEERS_WORK/results
 mkdir -p "$results"
+# STARTTLS runs are kept apart from plain ones.
+case " $* " in *" --tls "*) TAG="-tls${TAG:-}" ;; esac
 
 # The generator and every server need one descriptor per session; the hard limit cannot be raised from here.
 ulimit -n "$(ulimit -Hn)"
@@ -31,7 +33,7 @@ if [ "$scenario" != login-storm ] && [ "$((n + 512))" -gt "$(ulimit -n)" ]; then
   echo "compare.sh: N=$n needs more open files than this shell's hard limit ($(ulimit -Hn))" >&2; exit 2
 fi
 
-loadgen=$root/perf/HighPerf.LoadGen/bin/Release/net10.0/HighPerf.LoadGen.dll
+loadgen=${LOADGEN_DLL:-$root/perf/HighPerf.LoadGen/bin/Release/net10.0/HighPerf.LoadGen.dll}
 [ -f "$loadgen" ] || dotnet build -c Release "$root/perf/HighPerf.LoadGen" -nologo -v q
 export LOADGEN_DLL=$loadgen
 

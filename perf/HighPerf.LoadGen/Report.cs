@@ -18,6 +18,7 @@ internal sealed class Report(Options options)
     private double _serverCpuStart, _serverCpuEnd, _ownCpuStart, _ownCpuEnd;
     private (long Busy, long Total) _machineStart, _machineEnd;
     private TimeSpan _windowStart, _windowEnd;
+    private Dictionary<string, (double User, double System)> _threadsStart = [], _threadsEnd = [];
     private ServerStats? _statsStart, _statsEnd, _statsLoaded, _statsBaseline;
     private Counters _counters = new();
     private LatencyHistogram _latency = new(), _loginTime = new();
@@ -49,6 +50,7 @@ internal sealed class Report(Options options)
     {
         _windowStart = _clock.Elapsed;
         _serverCpuStart = Pid > 0 ? ProcessStats.CpuSeconds(Pid) : 0;
+        _threadsStart = Pid > 0 ? ProcessStats.ThreadCpu(Pid) : [];
         _ownCpuStart = ProcessStats.CpuSeconds(Environment.ProcessId);
         _machineStart = ProcessStats.MachineJiffies();
         _statsStart = ServerStats.Read(options.ServerStats);
@@ -58,6 +60,7 @@ internal sealed class Report(Options options)
     {
         _windowEnd = _clock.Elapsed;
         _serverCpuEnd = Pid > 0 ? ProcessStats.CpuSeconds(Pid) : 0;
+        _threadsEnd = Pid > 0 ? ProcessStats.ThreadCpu(Pid) : [];
         _ownCpuEnd = ProcessStats.CpuSeconds(Environment.ProcessId);
         _machineEnd = ProcessStats.MachineJiffies();
         _statsEnd = ServerStats.Read(options.ServerStats);
@@ -176,6 +179,7 @@ internal sealed class Report(Options options)
             json.WriteNumber("server_heap_per_session", _statsLoaded is not null && _statsBaseline is not null && _counters.Established > 0 ? Round((_statsLoaded.HeapBytes - _statsBaseline.HeapBytes) / 1024.0 / _counters.Established) : -1);
             json.WriteNumber("server_gc_gen0", _statsStart is not null && _statsEnd is not null ? _statsEnd.Gen0 - _statsStart.Gen0 : -1);
             json.WriteNumber("server_gc_gen2", _statsStart is not null && _statsEnd is not null ? _statsEnd.Gen2 - _statsStart.Gen2 : -1);
+            json.WriteString("server_cpu_by_thread", ThreadBreakdown());
             json.WriteNumber("loadgen_cpu_cores", Round(OwnCpuCores));
             json.WriteNumber("machine_busy", Round(MachineBusy));
             json.WriteString("limited_by", _limits.Count == 0 ? "" : string.Join("; ", _limits));
@@ -183,6 +187,17 @@ internal sealed class Report(Options options)
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>"name=user+sys s; …" for the server's thread groups over the window, busiest first (threads that ended are missing).</summary>
+    private string ThreadBreakdown()
+    {
+        var parts = _threadsEnd
+            .Select(p => (p.Key, User: p.Value.User - _threadsStart.GetValueOrDefault(p.Key).User, System: p.Value.System - _threadsStart.GetValueOrDefault(p.Key).System))
+            .Where(p => p.User + p.System >= 0.01)
+            .OrderByDescending(p => p.User + p.System)
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.User:F2}u+{p.System:F2}s"));
+        return string.Join("; ", parts);
     }
 
     private static double Ms(long nanoseconds) => Math.Round(nanoseconds / 1e6, 3);
