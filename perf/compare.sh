@@ -18,6 +18,7 @@ root=$(dirname "$here")
 scenario=${1:?usage: compare.sh SCENARIO N [LOADGEN ARGS...]}
 n=${2:?usage: compare.sh SCENARIO N [LOADGEN ARGS...]}
 shift 2
+extra=("$@")
 export PEERS_WORK=${PEERS_WORK:-/tmp/highperf-peers}
 export BENCH_DOMAIN=${BENCH_DOMAIN:-bench.example}
 servers=${SERVERS:-jit aot prosody ejabberd}
@@ -73,7 +74,7 @@ rosters() { # roster-presence: K contacts per user, made once through the protoc
   work=$(work_of "$server")
   [ "$(cat "$work/rosters.made" 2>/dev/null || echo)" = "$n:$contacts" ] && return 0
   dotnet "$loadgen" roster-provision --port "$(port_of "$server")" --domain "$BENCH_DOMAIN" --users "$n" --contacts "$contacts" \
-    --label "$server" "$@" | tail -1 >&2
+    --label "$server" "${extra[@]}" | tail -1 >&2
   echo "$n:$contacts" > "$work/rosters.made"
 }
 

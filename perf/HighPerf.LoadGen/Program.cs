@@ -35,7 +35,17 @@ internal static class Program
 
         // One thread-pool thread per core is enough for socket completions; more only adds context switches.
         ThreadPool.SetMinThreads(Environment.ProcessorCount, Environment.ProcessorCount);
-        var report = await new Runner(options).RunAsync();
+        Report report;
+        try
+        {
+            report = await new Runner(options).RunAsync();
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"loadgen: {ex.Message}");
+            return 2;
+        }
+
         report.Print(Console.Out);
         return 0;
     }

@@ -16,7 +16,9 @@ internal sealed partial class Runner
     {
         var ring = new RosterRing(options);
         _ring = ring;
-        await LoginAllAsync(rosterFirst: false);
+        // Roster first: servers deliver subscription requests only to "interested" resources, those that have
+        // requested the roster (RFC 6121 §2.1.6; Prosody and ejabberd apply it).
+        await LoginAllAsync(rosterFirst: true);
         XmppClient[] clients;
         lock (_clients)
         {
