@@ -38,10 +38,6 @@ public sealed class XmppMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.000_001, 0.000_002, 0.000_005, 0.000_01, 0.000_02, 0.000_05, 0.000_1, 0.000_5, 0.001, 0.01, 0.1] });
         TlsHandshakes = Meter.CreateCounter<long>("xmpp.tls.handshakes", "{handshake}", "TLS handshakes completed");
         TlsFailures = Meter.CreateCounter<long>("xmpp.tls.failures", "{handshake}", "TLS handshakes failed");
-        OfflineStored = Meter.CreateCounter<long>("xmpp.offline.stored", "{message}", "Messages stored for offline users (XEP-0160)");
-        OfflineDelivered = Meter.CreateCounter<long>("xmpp.offline.delivered", "{message}", "Offline messages delivered at login");
-        StorageWriteDuration = Meter.CreateHistogram<double>("xmpp.storage.write.duration", "s", "Time from a store write to the commit that covers it (the client's acknowledgement waits for it)",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.000_5, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1] });
         Meter.CreateObservableGauge("process.gc.heap.size", static () => GC.GetGCMemoryInfo().HeapSizeBytes, "By", "Managed heap size after the last GC");
         Meter.CreateObservableCounter("process.gc.allocated", static () => GC.GetTotalAllocatedBytes(precise: false), "By", "Managed bytes allocated since start (its rate is the allocation rate)");
         Meter.CreateObservableCounter("process.gc.collections", static () => new Measurement<long>[]
@@ -86,12 +82,6 @@ public sealed class XmppMetrics : IDisposable
     public Counter<long> TlsHandshakes { get; }
 
     public Counter<long> TlsFailures { get; }
-
-    public Counter<long> OfflineStored { get; }
-
-    public Counter<long> OfflineDelivered { get; }
-
-    public Histogram<double> StorageWriteDuration { get; }
 
     /// <summary>The 'kind' tag of a stanza counter (no allocation: the value is a fixed string).</summary>
     public static KeyValuePair<string, object?> KindTag(StanzaKind kind) => new("kind", KindNames[(int)kind]);
