@@ -25,7 +25,11 @@ public sealed partial class XmppTestClient : IAsyncDisposable
     private readonly Queue<XmppEvent> _events = new();
     private readonly byte[] _readBuffer = new byte[16384];
     private Stream _stream;
-    private XmlStreamTokenizer _tokenizer = new();
+    // A client accepts what a server may legitimately send: a roster of thousands of items is bigger than the
+    // server's own inbound stanza limit.
+    private static readonly XmlStreamLimits ClientLimits = new() { MaxStanzaBytes = 16 << 20 };
+
+    private XmlStreamTokenizer _tokenizer = new(ClientLimits);
     private bool _disconnected;
     private int _barriers;
 
@@ -304,7 +308,7 @@ public sealed partial class XmppTestClient : IAsyncDisposable
     private void ResetTokenizer()
     {
         _tokenizer.Dispose();
-        _tokenizer = new XmlStreamTokenizer();
+        _tokenizer = new XmlStreamTokenizer(ClientLimits);
     }
 
     internal static XElement ParseElement(string xml)

@@ -109,11 +109,17 @@ public sealed partial class XmppSession
             case SaslStepResult.Success:
                 _saslInProgress = false;
                 CompleteAuthentication(_sasl!.AuthenticatedLocalpart);
+
+                // The exchange is over: give its pooled scratch (16 KiB once rounded by the pool) back now. Kept, it
+                // was the largest thing an idle authenticated session held.
+                _sasl.Reset();
+                _sasl = null;
                 SendSaslData(NegotiationTokens.SuccessOpen, output[..written], NegotiationTokens.SuccessClose);
                 _restartPending = true;
                 return false;
             default:
                 _saslInProgress = false;
+                _sasl!.Reset(); // its scratch goes back to the pool while the client decides whether to retry
                 return FailAuthentication(failure);
         }
     }
