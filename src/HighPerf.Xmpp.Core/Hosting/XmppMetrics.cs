@@ -36,6 +36,9 @@ public sealed class XmppMetrics : IDisposable
         BytesOut = Meter.CreateCounter<long>("xmpp.bytes.out", "By", "XML stream bytes written (before compression and TLS)");
         RoutingDuration = Meter.CreateHistogram<double>("xmpp.routing.duration", "s", "Time from a stanza fully read to its bytes queued for the recipient(s)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.000_001, 0.000_002, 0.000_005, 0.000_01, 0.000_02, 0.000_05, 0.000_1, 0.000_5, 0.001, 0.01, 0.1] });
+        OfflineStored = Meter.CreateCounter<long>("xmpp.offline.stored", "{message}", "Messages stored for an offline user");
+        OfflineDelivered = Meter.CreateCounter<long>("xmpp.offline.delivered", "{message}", "Stored messages delivered when their user came online");
+        OfflineRefused = Meter.CreateCounter<long>("xmpp.offline.refused", "{message}", "Messages bounced because the user's offline queue was full or the store failed");
         TlsHandshakes = Meter.CreateCounter<long>("xmpp.tls.handshakes", "{handshake}", "TLS handshakes completed");
         TlsFailures = Meter.CreateCounter<long>("xmpp.tls.failures", "{handshake}", "TLS handshakes failed");
         Meter.CreateObservableGauge("process.gc.heap.size", static () => GC.GetGCMemoryInfo().HeapSizeBytes, "By", "Managed heap size after the last GC");
@@ -78,6 +81,12 @@ public sealed class XmppMetrics : IDisposable
     public Counter<long> BytesOut { get; }
 
     public Histogram<double> RoutingDuration { get; }
+
+    public Counter<long> OfflineStored { get; }
+
+    public Counter<long> OfflineDelivered { get; }
+
+    public Counter<long> OfflineRefused { get; }
 
     public Counter<long> TlsHandshakes { get; }
 

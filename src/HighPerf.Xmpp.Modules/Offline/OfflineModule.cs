@@ -44,9 +44,11 @@ public sealed class OfflineModule : IXmppModule, IUndeliverableMessageHandler
         {
             if (append.Result == OfflineAppendResult.Stored)
             {
+                server.Metrics.OfflineStored.Add(1);
                 return true;
             }
 
+            server.Metrics.OfflineRefused.Add(1);
             ModulesLog.OfflineFull(server.Logger, Encoding.UTF8.GetString(recipientBareJid));
             sender.SendError(element, StanzaErrorCondition.ServiceUnavailable, recipientBareJid);
             return true;
@@ -64,6 +66,7 @@ public sealed class OfflineModule : IXmppModule, IUndeliverableMessageHandler
         {
             if (await append == OfflineAppendResult.Stored)
             {
+                _server!.Metrics.OfflineStored.Add(1);
                 return;
             }
 
@@ -73,6 +76,8 @@ public sealed class OfflineModule : IXmppModule, IUndeliverableMessageHandler
         {
             ModulesLog.StoreFailed(_server!.Logger, "offline append", ex);
         }
+
+        _server!.Metrics.OfflineRefused.Add(1);
 
         using var writer = new PooledBufferWriter(256);
         StanzaErrorWriter.Write(writer, XmppNames.Message, rawId, rawId is not null, recipient, sender.FullJid, StanzaErrorCondition.ServiceUnavailable);
@@ -105,6 +110,7 @@ public sealed class OfflineModule : IXmppModule, IUndeliverableMessageHandler
 
             if (messages.Count > 0)
             {
+                server.Metrics.OfflineDelivered.Add(messages.Count);
                 _ = DeleteAsync(offline, user.BareJid, messages[^1].Sequence);
                 ModulesLog.OfflineDelivered(server.Logger, messages.Count, Encoding.UTF8.GetString(session.FullJid));
             }

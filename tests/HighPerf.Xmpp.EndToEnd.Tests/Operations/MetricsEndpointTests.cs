@@ -59,6 +59,33 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Offline_messages_stored_and_delivered_are_counted()
+    {
+        await using var server = await TestServers.StartAsync(MetricsScrape.Enable);
+        await using (var alice = await server.LoginAsync("alice", "offline-metrics"))
+        {
+            await alice.SendAsync("<message to='bob@localhost' type='chat' id='off1'><body>while you were away</body></message>");
+            await WaitForAsync(server, "xmpp_offline_stored_total", 1);
+        }
+
+        await using var bob = await server.LoginAsync("bob", "back");
+        await bob.SendAsync("<presence/>");
+        await bob.ExpectAsync(Wire.Reply("off1"));
+        await WaitForAsync(server, "xmpp_offline_delivered_total", 1);
+    }
+
+    private static async Task WaitForAsync(TestServer server, string metric, double atLeast)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string scrape;
+        while (MetricsScrape.Value(scrape = await MetricsScrape.ScrapeAsync(server), metric, null) < atLeast)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{metric} stayed below {atLeast}:\n{scrape}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task Other_paths_are_not_found()
     {
         await using var server = await TestServers.StartAsync(MetricsScrape.Enable);
