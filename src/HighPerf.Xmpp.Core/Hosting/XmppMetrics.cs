@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using HighPerf.Xmpp.Core.Sasl;
 using HighPerf.Xmpp.Core.Stanzas;
+using HighPerf.Xmpp.Storage.Abstractions;
 
 namespace HighPerf.Xmpp.Core.Hosting;
 
@@ -53,6 +54,14 @@ public sealed class XmppMetrics : IDisposable
     }
 
     public Meter Meter { get; }
+
+    /// <summary>Durable commits of the store and their summed duration: the rate of one over the other is the mean
+    /// commit latency (a FasterLog flush plus its commit record), the figure that bounds every acknowledged write.</summary>
+    public void ObserveStore(IDataStore store)
+    {
+        Meter.CreateObservableCounter("xmpp.storage.commits", () => store.CommitStatistics.Commits, "{commit}", "Durable store commits completed");
+        Meter.CreateObservableCounter("xmpp.storage.commit.time", () => store.CommitStatistics.TotalSeconds, "s", "Time spent in durable store commits, summed");
+    }
 
     public Counter<long> ConnectionsOpened { get; }
 

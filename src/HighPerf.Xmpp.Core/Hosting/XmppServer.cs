@@ -30,6 +30,7 @@ public sealed class XmppServer
         }
 
         Metrics = new XmppMetrics();
+        Metrics.ObserveStore(store);
         Routes = new RoutingTable();
         Credentials = new AccountCredentialSource(store.Accounts);
         Modules = new ModuleRegistry();

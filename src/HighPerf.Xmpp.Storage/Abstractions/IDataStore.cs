@@ -13,4 +13,11 @@ public interface IDataStore : IAsyncDisposable
 
     /// <summary>Forces a commit now and completes when everything written before the call is durable.</summary>
     ValueTask CommitAsync();
+
+    /// <summary>Commits completed so far and the time they took, for the metrics endpoint (zero where the engine
+    /// does not count them).</summary>
+    StoreCommitStatistics CommitStatistics => default;
 }
+
+/// <summary>Durable commits completed since the store opened, and their summed duration.</summary>
+public readonly record struct StoreCommitStatistics(long Commits, double TotalSeconds);

@@ -74,6 +74,8 @@ internal sealed partial class FasterStore : IDataStore
 
     internal FasterLog Wal => _files.Wal;
 
+    public StoreCommitStatistics CommitStatistics => _committer.Statistics;
+
     public ValueTask CommitAsync()
     {
         ThrowIfDisposed();

@@ -1,3 +1,4 @@
+using HighPerf.Xmpp.Storage.Abstractions;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using FASTER.core;
@@ -26,6 +27,8 @@ internal sealed class GroupCommitter : IDisposable
     private int _urgent;
     private volatile bool _stopping;
     private volatile Exception? _failure;
+    private long _commits;
+    private long _commitTicks;
 
     public GroupCommitter(FasterLog log, TimeSpan interval, int batchSize)
     {
@@ -41,6 +44,10 @@ internal sealed class GroupCommitter : IDisposable
 
     /// <summary>Everything in the log below this address is durable.</summary>
     public long DurableAddress => Volatile.Read(ref _durableAddress);
+
+    /// <summary>Commits completed and their summed duration (flush and commit record, not the batching window).</summary>
+    public StoreCommitStatistics Statistics
+        => new(Volatile.Read(ref _commits), Volatile.Read(ref _commitTicks) / (double)Stopwatch.Frequency);
 
     public bool IsDurable(long address) => Volatile.Read(ref _durableAddress) >= address;
 
@@ -115,6 +122,7 @@ internal sealed class GroupCommitter : IDisposable
             Interlocked.Exchange(ref _pending, 0);
             Volatile.Write(ref _urgent, 0);
             var tail = _log.TailAddress;
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 _log.CommitAsync().AsTask().GetAwaiter().GetResult();
@@ -126,6 +134,8 @@ internal sealed class GroupCommitter : IDisposable
                 return;
             }
 
+            Volatile.Write(ref _commitTicks, _commitTicks + (Stopwatch.GetTimestamp() - started));
+            Volatile.Write(ref _commits, _commits + 1);
             Volatile.Write(ref _durableAddress, tail);
             Interlocked.Exchange(ref _generation, NewGeneration()).TrySetResult();
         }

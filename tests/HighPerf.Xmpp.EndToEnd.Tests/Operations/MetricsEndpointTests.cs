@@ -59,13 +59,17 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
-    public async Task Offline_messages_stored_and_delivered_are_counted()
+    public async Task Offline_messages_and_the_store_commits_behind_them_are_counted()
     {
         await using var server = await TestServers.StartAsync(MetricsScrape.Enable);
         await using (var alice = await server.LoginAsync("alice", "offline-metrics"))
         {
             await alice.SendAsync("<message to='bob@localhost' type='chat' id='off1'><body>while you were away</body></message>");
             await WaitForAsync(server, "xmpp_offline_stored_total", 1);
+
+            // Storing it took a durable commit, and its time is counted.
+            await WaitForAsync(server, "xmpp_storage_commits_total", 1);
+            Assert.True(MetricsScrape.Value(await MetricsScrape.ScrapeAsync(server), "xmpp_storage_commit_time_seconds_total", null) > 0);
         }
 
         await using var bob = await server.LoginAsync("bob", "back");
