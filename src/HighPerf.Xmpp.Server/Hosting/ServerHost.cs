@@ -91,6 +91,7 @@ public sealed partial class ServerHost : IAsyncDisposable
             }
 
             host.StartOperations(configPath, reloadOnSighup);
+            ServerLog.Ready(logger);
             return host;
         }
         catch

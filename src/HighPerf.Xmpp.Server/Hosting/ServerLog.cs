@@ -40,4 +40,8 @@ internal static partial class ServerLog
 
     [LoggerMessage(3007, LogLevel.Information, "Metrics on {Url}")]
     public static partial void MetricsListening(ILogger logger, string url);
+
+    // The last line of a start: supervisors and the external test mode wait for it, not for the first listener.
+    [LoggerMessage(3012, LogLevel.Information, "Ready")]
+    public static partial void Ready(ILogger logger);
 }

@@ -35,6 +35,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     public static async Task<MetricsEndpoint> StartAsync(XmppMetrics metrics, IPEndPoint listen)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, ServerOwnedLifetime>();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;

@@ -123,7 +123,12 @@ public sealed class AdminCommandsTests
         await Assert.ThrowsAnyAsync<Exception>(() => XmppTestClient.LoginAsync(server.ClientEndPoint, "localhost", "zoe", "second", "r3"));
     }
 
-    private static string SocketOf(TestServer server) => Path.Combine(server.DataDirectory, "control.sock");
+    private static string SocketOf(TestServer server)
+    {
+        // An external server binary (HPX_SERVER_BINARY) is started on first use of its address.
+        _ = server.ClientEndPoint;
+        return Path.Combine(server.DataDirectory, "control.sock");
+    }
 
     private static async Task<ControlReply> SendAsync(TestServer server, string command, params string[] args)
     {

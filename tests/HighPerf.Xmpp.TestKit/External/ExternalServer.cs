@@ -191,6 +191,13 @@ public sealed partial class ExternalServer : IAsyncDisposable
                 lock (startTls)
                 {
                     (match.Groups["mode"].Value == "STARTTLS" ? startTls : directTls).Add(IPEndPoint.Parse(match.Groups["endpoint"].Value));
+                }
+            }
+            else if (line.EndsWith("] Ready", StringComparison.Ordinal))
+            {
+                // After the listeners come the metrics endpoint and the control socket: "Ready" ends the start.
+                lock (startTls)
+                {
                     if (startTls.Count == Config.Listeners.Client.Count && directTls.Count == Config.Listeners.ClientDirectTls.Count)
                     {
                         allBound.TrySetResult();

@@ -107,10 +107,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for the "Listening for c2s on …" log line of the given mode ("STARTTLS" or "direct TLS").</summary>
+    /// <summary>Waits for the "Listening for c2s on …" log line of the given mode ("STARTTLS" or "direct TLS"), then for
+    /// the end of the start.</summary>
     public async Task<IPEndPoint> WaitForListenerAsync(string mode = "STARTTLS", TimeSpan? timeout = null)
     {
         var match = await WaitForLineAsync($@"Listening for c2s on (?<endpoint>\S+) \({mode}\)", timeout);
+
+        // The metrics endpoint and the control socket start after the listeners: "Ready" ends the start.
+        await WaitForLineAsync(@"\] Ready$", timeout);
         return IPEndPoint.Parse(match.Groups["endpoint"].Value);
     }
 
