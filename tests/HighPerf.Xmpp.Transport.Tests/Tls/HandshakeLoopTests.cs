@@ -25,6 +25,15 @@ public sealed partial class HandshakeLoopTests(ITestOutputHelper output)
         ResourceLeakDetector.Level = ResourceLeakDetector.DetectionLevel.Disabled;
         try
         {
+            // Connections of tests that ran before may still be closing on their event loops: let them finish, and
+            // count only what this test leaves behind.
+            var waitUntil = DateTime.UtcNow.AddSeconds(10);
+            while (OpenSslConnection.LiveCount > 0 && DateTime.UtcNow < waitUntil)
+            {
+                Thread.Sleep(20);
+            }
+
+            var liveBefore = OpenSslConnection.LiveCount;
             RunIterations(context, 300);
             var baseline = NativeHeapBytes();
             RunIterations(context, iterations);
@@ -32,7 +41,7 @@ public sealed partial class HandshakeLoopTests(ITestOutputHelper output)
 
             var growth = after - baseline;
             output.WriteLine($"{iterations} handshakes: native heap {baseline / 1024} KiB -> {after / 1024} KiB ({growth / (double)iterations:F1} bytes per handshake)");
-            Assert.Equal(0, OpenSslConnection.LiveCount);
+            Assert.True(OpenSslConnection.LiveCount <= liveBefore, $"{OpenSslConnection.LiveCount - liveBefore} OpenSSL connections left alive");
 
             // The heap moves by a few MiB either way between runs (the runtime's and the client SslStream's own
             // malloc use), so the bound is 4 MiB plus 128 bytes per handshake. An SSL leaked by the aborted quarter
