@@ -2,6 +2,7 @@ using HighPerf.Xmpp.Core.Buffers;
 using HighPerf.Xmpp.Core.Protocol;
 using HighPerf.Xmpp.Core.Sessions;
 using HighPerf.Xmpp.Core.Stanzas;
+using HighPerf.Xmpp.Xml.Tokenizer;
 
 namespace HighPerf.Xmpp.Core.Modules;
 
@@ -24,6 +25,11 @@ public sealed class DeferredIqReply
     }
 
     public XmppSession Session => _session;
+
+    /// <summary>A deferred reply to an iq a module received outside iq dispatch (a hosted domain's stanza),
+    /// answered from <paramref name="from"/> (normalized, the iq's 'to').</summary>
+    public static DeferredIqReply For(XmppSession session, in XmlElement request, ReadOnlySpan<byte> from)
+        => new(session, request.IdValue.ToArray(), from.ToArray());
 
     public void ReplyResult(ReadOnlySpan<byte> payload = default)
     {

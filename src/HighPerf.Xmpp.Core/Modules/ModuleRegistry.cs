@@ -20,6 +20,8 @@ public sealed class ModuleRegistry
     private readonly List<IStreamFeatureProvider> _preAuthStreamFeatures = [];
     private readonly List<ISessionObserver> _sessionObservers = [];
     private readonly List<IStanzaInterceptor> _interceptors = [];
+    private readonly List<string> _hostedDomainNames = [];
+    private (byte[] Domain, IHostedDomainHandler Handler)[] _hostedDomains = [];
     private string _currentModule = "core";
     private bool _sealed;
 
@@ -38,6 +40,9 @@ public sealed class ModuleRegistry
     public IReadOnlyList<ISessionObserver> SessionObservers => _sessionObservers;
 
     public IReadOnlyList<IStanzaInterceptor> Interceptors => _interceptors;
+
+    /// <summary>Domains hosted by modules (normalized), for the server's disco#items.</summary>
+    public IReadOnlyList<string> HostedDomains => _hostedDomainNames;
 
     public IPresenceHandler? Presence { get; private set; }
 
@@ -99,6 +104,38 @@ public sealed class ModuleRegistry
     {
         EnsureOpen();
         _interceptors.Add(interceptor);
+    }
+
+    /// <summary>
+    /// Hands every client stanza addressed to <paramref name="normalizedDomain"/> (or a JID at it) to
+    /// <paramref name="handler"/>. The domain must be normalized (RFC 7622) and must not be a served domain.
+    /// </summary>
+    public void AddHostedDomain(string normalizedDomain, IHostedDomainHandler handler)
+    {
+        EnsureOpen();
+        if (_hostedDomainNames.Contains(normalizedDomain))
+        {
+            throw new InvalidOperationException($"Module '{_currentModule}' hosts domain '{normalizedDomain}' that another module already hosts.");
+        }
+
+        _hostedDomainNames.Add(normalizedDomain);
+        _hostedDomains = [.. _hostedDomains, (System.Text.Encoding.UTF8.GetBytes(normalizedDomain), handler)];
+    }
+
+    /// <summary>The handler hosting <paramref name="domain"/> (normalized); allocation-free (a few entries at most).</summary>
+    public bool TryGetHostedDomain(ReadOnlySpan<byte> domain, [NotNullWhen(true)] out IHostedDomainHandler? handler)
+    {
+        foreach (var (hosted, candidate) in _hostedDomains)
+        {
+            if (hosted.AsSpan().SequenceEqual(domain))
+            {
+                handler = candidate;
+                return true;
+            }
+        }
+
+        handler = null;
+        return false;
     }
 
     public void SetPresenceHandler(IPresenceHandler handler)

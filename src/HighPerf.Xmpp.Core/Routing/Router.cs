@@ -42,6 +42,25 @@ public sealed partial class Router
     public void Route(XmppSession sender, in XmlElement element, StanzaKind kind, ReadOnlySpan<byte> to, in JidParts toParts)
     {
         var destination = Classify(to, toParts);
+        if (destination == Destination.Remote && _server.Modules.TryGetHostedDomain(toParts.Domain(to), out var hosted))
+        {
+            // A service a module hosts on its own domain (e.g. MUC on conference.<domain>): the module routes it.
+            try
+            {
+                hosted.HandleStanza(sender, element, kind, to, toParts);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                CoreLog.ModuleFailed(_server.Logger, "hosted domain", ex);
+                if (kind != StanzaKind.Presence)
+                {
+                    Bounce(sender, element, to, StanzaErrorCondition.InternalServerError);
+                }
+            }
+
+            return;
+        }
+
         switch (kind)
         {
             case StanzaKind.Message:

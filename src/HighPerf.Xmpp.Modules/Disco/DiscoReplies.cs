@@ -46,15 +46,28 @@ internal sealed class DiscoReplies(DiscoOptions options, ModuleRegistry registry
     private byte[] BuildServerItems()
     {
         using var writer = new PooledBufferWriter(512);
-        if (options.Items.Count == 0)
+        if (options.Items.Count == 0 && registry.HostedDomains.Count == 0)
         {
             writer.Write("<query xmlns='http://jabber.org/protocol/disco#items'/>"u8);
             return writer.ToArray();
         }
 
         writer.Write("<query xmlns='http://jabber.org/protocol/disco#items'>"u8);
+        foreach (var jid in registry.HostedDomains)
+        {
+            // Services modules host on their own domains (MUC…), then the configured components.
+            writer.Write("<item"u8);
+            EscapingWriter.WriteEscapedAttribute(writer, "jid"u8, Encoding.UTF8.GetBytes(jid));
+            writer.Write("/>"u8);
+        }
+
         foreach (var jid in options.Items)
         {
+            if (registry.HostedDomains.Contains(jid))
+            {
+                continue;
+            }
+
             writer.Write("<item"u8);
             EscapingWriter.WriteEscapedAttribute(writer, "jid"u8, Encoding.UTF8.GetBytes(jid));
             writer.Write("/>"u8);
