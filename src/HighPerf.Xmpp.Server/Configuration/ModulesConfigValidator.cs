@@ -22,6 +22,37 @@ internal static class ModulesConfigValidator
         RequireRange(register.WindowSeconds, 1, 7 * 24 * 3600, "modules.register.windowSeconds");
         RequireRange(register.MinPasswordLength, 1, 1000, "modules.register.minPasswordLength");
         ValidateCompression(config);
+        ValidateMuc(config);
+    }
+
+    private static void ValidateMuc(ServerConfig config)
+    {
+        var muc = config.Modules.Muc;
+        if (!string.IsNullOrWhiteSpace(muc.Domain))
+        {
+            if (!Jid.TryParse(muc.Domain, out var jid) || jid.ToString().Contains('@', StringComparison.Ordinal) || jid.ToString().Contains('/', StringComparison.Ordinal))
+            {
+                throw new ConfigException($"modules.muc.domain: '{muc.Domain}' is not a domain name.");
+            }
+
+            if (config.Domains.Contains(muc.Domain, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new ConfigException($"modules.muc.domain: '{muc.Domain}' is also a served domain; the MUC service needs a domain of its own.");
+            }
+        }
+
+        RequireText(muc.Name, "modules.muc.name");
+        RequireRange(muc.MaxHistoryLength, 0, 10_000, "modules.muc.maxHistoryLength");
+        RequireRange(muc.DefaultHistoryLength, 0, muc.MaxHistoryLength, "modules.muc.defaultHistoryLength");
+        RequireRange(muc.MaxUsersLimit, 0, 1_000_000, "modules.muc.maxUsersLimit");
+        RequireRange(muc.DefaultMaxUsers, 0, muc.MaxUsersLimit == 0 ? 1_000_000 : muc.MaxUsersLimit, "modules.muc.defaultMaxUsers");
+        for (var i = 0; i < muc.Admins.Count; i++)
+        {
+            if (!Jid.TryParse(muc.Admins[i], out _))
+            {
+                throw new ConfigException($"modules.muc.admins[{i}]: '{muc.Admins[i]}' is not a JID.");
+            }
+        }
     }
 
     private static void ValidateDisco(DiscoConfig disco)

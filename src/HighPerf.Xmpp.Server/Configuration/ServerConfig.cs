@@ -123,6 +123,8 @@ public sealed class ModulesConfig
     public VersionConfig Version { get; set; } = new();
 
     public CompressionConfig Compression { get; set; } = new();
+
+    public MucConfig Muc { get; set; } = new();
 }
 
 public sealed class LoggingConfig

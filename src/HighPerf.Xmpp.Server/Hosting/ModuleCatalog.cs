@@ -2,6 +2,7 @@ using HighPerf.Xmpp.Core.Modules;
 using HighPerf.Xmpp.Modules.Compression;
 using HighPerf.Xmpp.Modules.Disco;
 using HighPerf.Xmpp.Modules.LastActivity;
+using HighPerf.Xmpp.Modules.Muc;
 using HighPerf.Xmpp.Modules.Offline;
 using HighPerf.Xmpp.Modules.Ping;
 using HighPerf.Xmpp.Modules.Presence;
@@ -35,6 +36,7 @@ public static class ModuleCatalog
         ("private", true, static _ => new PrivateStorageModule()),
         ("register", false, static c => new RegisterModule(ModuleOptions.Register(c))),
         ("compression", false, static _ => new CompressionModule()),
+        ("muc", true, static c => new MucModule(ModuleOptions.Muc(c))),
     ];
 
     public static IReadOnlyList<string> Names => Array.ConvertAll(All, m => m.Name);

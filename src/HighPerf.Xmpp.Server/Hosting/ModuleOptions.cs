@@ -1,4 +1,5 @@
 using HighPerf.Xmpp.Modules.Disco;
+using HighPerf.Xmpp.Modules.Muc;
 using HighPerf.Xmpp.Modules.Register;
 using HighPerf.Xmpp.Modules.Version;
 using HighPerf.Xmpp.Server.Configuration;
@@ -39,6 +40,18 @@ internal static class ModuleOptions
         WindowBits = config.Modules.Compression.WindowBits,
         MemLevel = config.Modules.Compression.MemLevel,
         MaxInflateRatio = config.Modules.Compression.MaxInflateRatio,
+    };
+
+    public static MucOptions Muc(ServerConfig config) => new()
+    {
+        Domain = string.IsNullOrWhiteSpace(config.Modules.Muc.Domain) ? null : config.Modules.Muc.Domain,
+        Name = config.Modules.Muc.Name,
+        AllowRoomCreation = config.Modules.Muc.AllowRoomCreation,
+        Admins = config.Modules.Muc.Admins,
+        DefaultHistoryLength = config.Modules.Muc.DefaultHistoryLength,
+        MaxHistoryLength = config.Modules.Muc.MaxHistoryLength,
+        DefaultMaxUsers = config.Modules.Muc.DefaultMaxUsers,
+        MaxUsersLimit = config.Modules.Muc.MaxUsersLimit,
     };
 
     /// <summary>True when the listener written as <paramref name="address"/> offers XEP-0138.</summary>

@@ -24,6 +24,7 @@ public sealed class DiscoTests
         ["private"] = ["jabber:iq:private"],
         ["register"] = ["jabber:iq:register"],
         ["compression"] = [],
+        ["muc"] = [],
     };
 
     [Fact]
@@ -38,7 +39,7 @@ public sealed class DiscoTests
         Assert.Equal("im", (string?)identity.Attribute("type"));
         Assert.Equal("HighPerf XMPP", (string?)identity.Attribute("name"));
 
-        string[] defaults = ["roster", "presence", "offline", "disco", "ping", "version", "time", "last", "vcard", "private"];
+        string[] defaults = ["roster", "presence", "offline", "disco", "ping", "version", "time", "last", "vcard", "private", "muc"];
         Assert.Equal(Expected(defaults), await alice.FeaturesAsync("localhost"));
         Assert.Null(query.Element(DataForms + "x")); // no contact addresses configured
     }
