@@ -59,6 +59,14 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The direct-TLS listener (XEP-0368).</summary>
     public IPEndPoint DirectTlsEndPoint => _external?.DirectTlsEndPoint ?? Host.EndPoints[1];
 
+    /// <summary>The plain HTTP listener of the WebSocket/BOSH endpoints (set http.enabled in the test's configure).</summary>
+    public IPEndPoint HttpEndPoint => (_external is not null ? _external.HttpEndPoint : Host.HttpEndPoint)
+        ?? throw new InvalidOperationException("http.enabled is off, or http.listen is empty.");
+
+    /// <summary>The HTTPS listener of the WebSocket/BOSH endpoints.</summary>
+    public IPEndPoint HttpsEndPoint => (_external is not null ? _external.HttpsEndPoint : Host.HttpsEndPoint)
+        ?? throw new InvalidOperationException("http.enabled is off, or http.listenTls is empty.");
+
     /// <param name="extraModules">Test modules wired beside the configured ones (e.g. one that throws).</param>
     public static async Task<TestServer> StartAsync(
         Action<ServerConfig>? configure = null, string? dataDirectory = null, ILoggerFactory? loggerFactory = null,
@@ -90,6 +98,8 @@ public sealed class TestServer : IAsyncDisposable
         DataDirectory = dataDirectory,
         Listeners = new ListenersConfig { Client = ["127.0.0.1:0"], ClientDirectTls = ["127.0.0.1:0"] },
         Auth = new AuthConfig { TimeoutSeconds = 30 },
+        // Off unless a test turns http.enabled on; then on ephemeral ports like the c2s listeners.
+        Http = new HttpConfig { Listen = "127.0.0.1:0", ListenTls = "127.0.0.1:0" },
     };
 
     /// <summary>Creates an account the way adduser does (SCRAM keys only).</summary>

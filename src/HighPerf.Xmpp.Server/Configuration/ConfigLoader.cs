@@ -110,6 +110,11 @@ public static class ConfigLoader
             ParseEndPoint(config.Metrics.Listen, "metrics.listen");
         }
 
+        if (config.Http.Enabled)
+        {
+            ValidateHttp(config.Http);
+        }
+
         if (config.Control.Enabled && System.Text.Encoding.UTF8.GetByteCount(config.ControlSocketPath()) > 107)
         {
             throw new ConfigException($"control.socket: '{config.ControlSocketPath()}' is longer than a Unix socket path may be (107 bytes); set control.socket to a shorter path.");
@@ -122,6 +127,38 @@ public static class ConfigLoader
         {
             throw new ConfigException($"logging.level: '{config.Logging.Level}' is not one of {string.Join(", ", LogLevels)}.");
         }
+    }
+
+    private static void ValidateHttp(HttpConfig http)
+    {
+        if (string.IsNullOrEmpty(http.Listen) && string.IsNullOrEmpty(http.ListenTls))
+        {
+            throw new ConfigException("http: enabled with neither http.listen nor http.listenTls set.");
+        }
+
+        if (!string.IsNullOrEmpty(http.Listen))
+        {
+            ParseEndPoint(http.Listen, "http.listen");
+        }
+
+        if (!string.IsNullOrEmpty(http.ListenTls))
+        {
+            ParseEndPoint(http.ListenTls, "http.listenTls");
+        }
+
+        foreach (var origin in http.CorsOrigins)
+        {
+            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/" && !origin.EndsWith('/')))
+            {
+                throw new ConfigException($"http.corsOrigins: '{origin}' is not an origin (scheme://host[:port]) or \"*\".");
+            }
+        }
+
+        RequireRange(http.Bosh.MaxWaitSeconds, 1, 3600, "http.bosh.maxWaitSeconds");
+        RequireRange(http.Bosh.MaxHold, 0, 16, "http.bosh.maxHold");
+        RequireRange(http.Bosh.InactivitySeconds, 2, 3600, "http.bosh.inactivitySeconds");
+        RequireRange(http.Bosh.MaxRequests, http.Bosh.MaxHold + 1, 32, "http.bosh.maxRequests (at least http.bosh.maxHold + 1)");
+        RequireRange(http.Bosh.PollingSeconds, 0, http.Bosh.InactivitySeconds, "http.bosh.pollingSeconds");
     }
 
     public static IPEndPoint ParseEndPoint(string value, string key)

@@ -1,6 +1,8 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using HighPerf.Xmpp.Core.Hosting;
 using HighPerf.Xmpp.Core.Modules;
+using HighPerf.Xmpp.Http.Hosting;
 using HighPerf.Xmpp.Server.Configuration;
 using HighPerf.Xmpp.Server.Control;
 using HighPerf.Xmpp.Server.Metrics;
@@ -25,6 +27,7 @@ public sealed partial class ServerHost : IAsyncDisposable
     private readonly TlsServerContext? _tls;
     private readonly XmppTransportHost _transport;
     private MetricsEndpoint? _metrics;
+    private HttpTransportHost? _http;
     private ControlServer? _control;
     private int _stopped;
 
@@ -47,6 +50,12 @@ public sealed partial class ServerHost : IAsyncDisposable
 
     /// <summary>The Prometheus endpoint's bound address; null when metrics.enabled is false.</summary>
     public IPEndPoint? MetricsEndPoint => _metrics?.EndPoint;
+
+    /// <summary>The plain HTTP listener of the WebSocket/BOSH endpoints; null when http.enabled is false or it has none.</summary>
+    public IPEndPoint? HttpEndPoint => _http?.EndPoint;
+
+    /// <summary>The HTTPS listener of the WebSocket/BOSH endpoints; null when http.enabled is false or it has none.</summary>
+    public IPEndPoint? HttpsEndPoint => _http?.TlsEndPoint;
 
     /// <summary>Open client connections (negotiating or bound).</summary>
     public int ConnectionCount => _transport.ConnectionCount;
@@ -73,7 +82,8 @@ public sealed partial class ServerHost : IAsyncDisposable
         ServerHost? host = null;
         try
         {
-            tls = CreateTls(config, dataDirectory, loggerFactory, logger);
+            var certificateFiles = CertificateFiles(config, dataDirectory, logger);
+            tls = CreateTls(config, certificateFiles, loggerFactory, logger);
             var modules = ModuleCatalog.Create(config);
             if (extraModules is not null)
             {
@@ -85,6 +95,11 @@ public sealed partial class ServerHost : IAsyncDisposable
             transport = new XmppTransportHost(server, TransportOptionsFrom(config, tls));
             host = new ServerHost(config, loggerFactory, store, tls, server, transport);
             await transport.StartAsync(ListenersFrom(config)).ConfigureAwait(false);
+            if (config.Http.Enabled)
+            {
+                host._http = await HttpTransportHost.StartAsync(server, HttpOptionsFrom(config, certificateFiles)).ConfigureAwait(false);
+            }
+
             if (config.Metrics.Enabled)
             {
                 host._metrics = await StartMetricsAsync(config, server, logger).ConfigureAwait(false);
@@ -102,6 +117,11 @@ public sealed partial class ServerHost : IAsyncDisposable
                 if (host._metrics is not null)
                 {
                     await host._metrics.DisposeAsync().ConfigureAwait(false);
+                }
+
+                if (host._http is not null)
+                {
+                    await host._http.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
                 }
             }
 
@@ -131,6 +151,11 @@ public sealed partial class ServerHost : IAsyncDisposable
         if (_metrics is not null)
         {
             await _metrics.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_http is not null)
+        {
+            await _http.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
         }
 
         await _transport.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
@@ -210,9 +235,39 @@ public sealed partial class ServerHost : IAsyncDisposable
         return listeners;
     }
 
-    private static TlsServerContext CreateTls(ServerConfig config, string dataDirectory, ILoggerFactory loggerFactory, ILogger logger)
+    private static HttpTransportOptions HttpOptionsFrom(ServerConfig config, List<TlsCertificateFiles> certificateFiles)
     {
-        var files = CertificateFiles(config, dataDirectory, logger);
+        var http = config.Http;
+        var certificates = new List<KeyValuePair<string, X509Certificate2>>();
+        if (!string.IsNullOrEmpty(http.ListenTls))
+        {
+            foreach (var files in certificateFiles)
+            {
+                certificates.Add(new(files.Domain, X509Certificate2.CreateFromPemFile(files.CertificatePath, files.PrivateKeyPath)));
+            }
+        }
+
+        return new HttpTransportOptions
+        {
+            Listen = string.IsNullOrEmpty(http.Listen) ? null : ConfigLoader.ParseEndPoint(http.Listen, "http.listen"),
+            ListenTls = string.IsNullOrEmpty(http.ListenTls) ? null : ConfigLoader.ParseEndPoint(http.ListenTls, "http.listenTls"),
+            Certificates = certificates,
+            PlainHttpIsSecure = http.PlainHttpIsSecure,
+            CorsOrigins = http.CorsOrigins,
+            OutboundQueueLimitBytes = config.Limits.OutboundQueueBytes,
+            Bosh = new BoshLimits
+            {
+                MaxWaitSeconds = http.Bosh.MaxWaitSeconds,
+                MaxHold = http.Bosh.MaxHold,
+                InactivitySeconds = http.Bosh.InactivitySeconds,
+                MaxRequests = http.Bosh.MaxRequests,
+                PollingSeconds = http.Bosh.PollingSeconds,
+            },
+        };
+    }
+
+    private static TlsServerContext CreateTls(ServerConfig config, List<TlsCertificateFiles> files, ILoggerFactory loggerFactory, ILogger logger)
+    {
         var engine = config.Tls.Engine switch
         {
             "openssl" => TlsEngine.OpenSsl,

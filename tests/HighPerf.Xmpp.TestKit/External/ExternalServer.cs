@@ -35,6 +35,8 @@ public sealed partial class ExternalServer : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Process? _process;
     private volatile IReadOnlyList<IPEndPoint>? _endPoints;
+    private volatile IPEndPoint? _httpEndPoint;
+    private volatile IPEndPoint? _httpsEndPoint;
     private bool _disposed;
 
     private ExternalServer(string binary, ServerConfig config, string configPath, ILoggerFactory loggerFactory)
@@ -55,6 +57,26 @@ public sealed partial class ExternalServer : IAsyncDisposable
 
     /// <summary>The direct-TLS listener (XEP-0368).</summary>
     public IPEndPoint DirectTlsEndPoint => EnsureRunning()[Config.Listeners.Client.Count];
+
+    /// <summary>The plain HTTP listener (WebSocket/BOSH), read from its "Listening for HTTP on" line; null when off.</summary>
+    public IPEndPoint? HttpEndPoint
+    {
+        get
+        {
+            EnsureRunning();
+            return _httpEndPoint;
+        }
+    }
+
+    /// <summary>The HTTPS listener (WebSocket/BOSH); null when off.</summary>
+    public IPEndPoint? HttpsEndPoint
+    {
+        get
+        {
+            EnsureRunning();
+            return _httpsEndPoint;
+        }
+    }
 
     /// <summary>Everything the server printed, for failure messages.</summary>
     public string Output => _log.Output;
@@ -193,6 +215,18 @@ public sealed partial class ExternalServer : IAsyncDisposable
                     (match.Groups["mode"].Value == "STARTTLS" ? startTls : directTls).Add(IPEndPoint.Parse(match.Groups["endpoint"].Value));
                 }
             }
+            else if (HttpListeningLine().Match(line) is { Success: true } http)
+            {
+                var endPoint = IPEndPoint.Parse(http.Groups["endpoint"].Value);
+                if (http.Groups["scheme"].Value == "https")
+                {
+                    _httpsEndPoint = endPoint;
+                }
+                else
+                {
+                    _httpEndPoint = endPoint;
+                }
+            }
             else if (line.EndsWith("] Ready", StringComparison.Ordinal))
             {
                 // After the listeners come the metrics endpoint and the control socket: "Ready" ends the start.
@@ -242,6 +276,8 @@ public sealed partial class ExternalServer : IAsyncDisposable
     private async Task StopProcessAsync()
     {
         _endPoints = null;
+        _httpEndPoint = null;
+        _httpsEndPoint = null;
         if (_process is not { } process)
         {
             return;
@@ -289,6 +325,9 @@ public sealed partial class ExternalServer : IAsyncDisposable
 
     [GeneratedRegex(@"Listening for c2s on (?<endpoint>\S+) \((?<mode>STARTTLS|direct TLS)\)")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"Listening for HTTP on (?<scheme>https?)://(?<endpoint>\S+) ")]
+    private static partial Regex HttpListeningLine();
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
