@@ -11,4 +11,11 @@ namespace HighPerf.Xmpp.Core.Modules;
 public interface IUndeliverableMessageHandler
 {
     bool TakeMessage(XmppSession sender, in XmlElement element, ReadOnlySpan<byte> recipientBareJid);
+
+    /// <summary>
+    /// Takes a chat/normal message that was delivered to a session which then ended without acknowledging it
+    /// (XEP-0198): <paramref name="element"/> already carries its original sender's 'from'. False when it cannot
+    /// (the caller bounces it).
+    /// </summary>
+    bool TakeUnacknowledged(in XmlElement element, ReadOnlySpan<byte> recipientBareJid) => false;
 }

@@ -22,6 +22,7 @@ public sealed class ModuleRegistry
     private readonly List<IStanzaInterceptor> _interceptors = [];
     private readonly List<string> _hostedDomainNames = [];
     private (byte[] Domain, IHostedDomainHandler Handler)[] _hostedDomains = [];
+    private readonly List<Action> _stopHandlers = [];
     private string _currentModule = "core";
     private bool _sealed;
 
@@ -93,6 +94,16 @@ public sealed class ModuleRegistry
         EnsureOpen();
         _preAuthStreamFeatures.Add(provider);
     }
+
+    /// <summary>Work to do when the server stops, after the listeners closed and before the store's final commit
+    /// (e.g. ending XEP-0198 detached sessions so that their unacknowledged messages are stored).</summary>
+    public void AddStopHandler(Action handler)
+    {
+        EnsureOpen();
+        _stopHandlers.Add(handler);
+    }
+
+    public IReadOnlyList<Action> StopHandlers => _stopHandlers;
 
     public void AddSessionObserver(ISessionObserver observer)
     {

@@ -42,4 +42,18 @@ public interface ISessionTransport
     /// <summary>Thread-safe. Runs <paramref name="work"/> on the connection's event loop after <paramref name="delay"/>
     /// (zero: as soon as possible). For rare events only (timeouts, delayed auth failures): it may allocate.</summary>
     void Schedule(TimeSpan delay, Action<object?> work, object? state);
+
+    /// <summary>
+    /// Thread-safe. XEP-0198: the session was resumed on another connection. Returns once this connection will
+    /// never call into the session again (a read in progress finishes first), then closes without a word.
+    /// </summary>
+    void Abandon()
+    {
+    }
+
+    /// <summary>Session loop only. XEP-0198 resume: from now on this connection's input goes to
+    /// <paramref name="session"/> (the resumed one) instead of the session it was created with.</summary>
+    void AdoptSession(XmppSession session)
+    {
+    }
 }

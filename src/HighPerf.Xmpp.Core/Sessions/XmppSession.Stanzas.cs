@@ -45,6 +45,7 @@ public sealed partial class XmppSession
             return false;
         }
 
+        CountHandledStanza();
         var metrics = _server.Metrics;
         metrics.StanzasIn.Add(1, XmppMetrics.KindTag(kind));
         var started = metrics.RoutingDuration.Enabled ? Stopwatch.GetTimestamp() : 0;

@@ -18,8 +18,8 @@ namespace HighPerf.Xmpp.Core.Sessions;
 public sealed partial class XmppSession
 {
     private readonly XmppServer _server;
-    private readonly ISessionTransport _transport;
-    private readonly XmlStreamTokenizer _tokenizer;
+    private ISessionTransport _transport;
+    private XmlStreamTokenizer _tokenizer;
     private StreamStage _stage;
     private bool _headerSent;
     private bool _restartPending;
@@ -44,7 +44,8 @@ public sealed partial class XmppSession
 
     public XmppServer Server => _server;
 
-    public ISessionTransport Transport => _transport;
+    /// <summary>The connection under this session; it changes when a XEP-0198 resume moves the session.</summary>
+    public ISessionTransport Transport => Volatile.Read(ref _transport);
 
     public StreamStage Stage => _stage;
 
@@ -150,7 +151,8 @@ public sealed partial class XmppSession
             }
         }
 
-        return _stage == StreamStage.Closed ? input.Length : offset;
+        // A session that handed its stream to a resumed one (XEP-0198) leaves the rest of the input to it.
+        return _stage == StreamStage.Closed && !_handedOver ? input.Length : offset;
     }
 
     /// <summary>
@@ -161,14 +163,25 @@ public sealed partial class XmppSession
     public void RestartStreamCompressed() => _compressionPending = true;
 
     /// <summary>Thread-safe. Queues bytes for this client; false when the connection is gone or over its bound.</summary>
-    public bool Send(scoped in OutboundParts parts) => _transport.Enqueue(parts);
+    public bool Send(scoped in OutboundParts parts) => HandToTransport(parts);
 
     /// <summary>Thread-safe. Queues bytes for this client.</summary>
-    public bool Send(ReadOnlySpan<byte> bytes) => _transport.Enqueue(new OutboundParts(bytes));
+    public bool Send(ReadOnlySpan<byte> bytes) => HandToTransport(new OutboundParts(bytes));
 
     /// <summary>Called by the transport (on the session's loop) once the connection is closed, cleanly or not.</summary>
     public void OnTransportClosed()
     {
+        if (_stage == StreamStage.Bound && TryDetach())
+        {
+            // XEP-0198: the connection dropped under a resumable session; it waits for a resume, still bound.
+            if (!_feeding)
+            {
+                _tokenizer.Dispose();
+            }
+
+            return;
+        }
+
         _stage = StreamStage.Closed;
         if (!_feeding)
         {
@@ -218,6 +231,13 @@ public sealed partial class XmppSession
     /// </summary>
     public void Kick(StreamErrorCondition condition)
     {
+        if (TryClaimDetachedEnd(generation: null))
+        {
+            // A detached session (XEP-0198) has no connection to send the error to: it ends here and now.
+            FinishDetached(StreamErrors.Name(condition));
+            return;
+        }
+
         _transport.Schedule(TimeSpan.Zero, state => ((XmppSession)state!).CloseWithStreamError(condition), this);
     }
 
@@ -250,6 +270,11 @@ public sealed partial class XmppSession
         foreach (var observer in _server.Modules.SessionObservers)
         {
             observer.OnEnded(this, last);
+        }
+
+        if (Volatile.Read(ref _sm) is { } sm)
+        {
+            FinishStreamManagement(sm);
         }
     }
 

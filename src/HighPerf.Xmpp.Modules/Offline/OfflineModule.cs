@@ -60,6 +60,57 @@ public sealed class OfflineModule : IXmppModule, IUndeliverableMessageHandler
         return true;
     }
 
+    public bool TakeUnacknowledged(in XmlElement element, ReadOnlySpan<byte> recipientBareJid)
+    {
+        // XEP-0198: a message the ended session never acknowledged keeps its original sender's 'from'.
+        var server = _server!;
+        Span<byte> fromAttribute = stackalloc byte[element.FromValue.Length + 8];
+        var fromLength = 0;
+        if (element.From.IsPresent)
+        {
+            " from='"u8.CopyTo(fromAttribute);
+            element.FromValue.CopyTo(fromAttribute[7..]);
+            fromAttribute[^1] = (byte)'\'';
+            fromLength = fromAttribute.Length;
+        }
+
+        var stored = Stamp(element, fromAttribute[..fromLength], server.DefaultDomain);
+        var append = server.Store.Offline.AppendAsync(recipientBareJid.ToArray(), stored);
+        if (append.IsCompletedSuccessfully)
+        {
+            if (append.Result != OfflineAppendResult.Stored)
+            {
+                server.Metrics.OfflineRefused.Add(1);
+                return false;
+            }
+
+            server.Metrics.OfflineStored.Add(1);
+            return true;
+        }
+
+        _ = LogIfNotStoredAsync(append, recipientBareJid.ToArray());
+        return true;
+    }
+
+    private async Task LogIfNotStoredAsync(ValueTask<OfflineAppendResult> append, byte[] recipient)
+    {
+        try
+        {
+            if (await append == OfflineAppendResult.Stored)
+            {
+                _server!.Metrics.OfflineStored.Add(1);
+                return;
+            }
+
+            _server!.Metrics.OfflineRefused.Add(1);
+            ModulesLog.OfflineFull(_server!.Logger, Encoding.UTF8.GetString(recipient));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ModulesLog.StoreFailed(_server!.Logger, "offline append", ex);
+        }
+    }
+
     private async Task BounceIfFullAsync(ValueTask<OfflineAppendResult> append, XmppSession sender, byte[]? rawId, byte[] recipient)
     {
         try

@@ -22,6 +22,11 @@ internal static class ModulesConfigValidator
         RequireRange(register.WindowSeconds, 1, 7 * 24 * 3600, "modules.register.windowSeconds");
         RequireRange(register.MinPasswordLength, 1, 1000, "modules.register.minPasswordLength");
         ValidateCompression(config);
+        var sm = modules.Sm;
+        RequireRange(sm.ResumptionTimeoutSeconds, 0, 24 * 3600, "modules.sm.resumptionTimeoutSeconds");
+        RequireRange(sm.MaxUnackedBytes, 4096, 64 * 1024 * 1024, "modules.sm.maxUnackedBytes");
+        RequireRange(sm.RequestAfterStanzas, 1, 100_000, "modules.sm.requestAfterStanzas");
+        RequireRange(sm.RequestAfterSeconds, 0, 24 * 3600, "modules.sm.requestAfterSeconds");
         ValidateMuc(config);
     }
 

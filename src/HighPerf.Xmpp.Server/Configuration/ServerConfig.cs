@@ -127,6 +127,8 @@ public sealed class ModulesConfig
     public CompressionConfig Compression { get; set; } = new();
 
     public MucConfig Muc { get; set; } = new();
+
+    public StreamManagementConfig Sm { get; set; } = new();
 }
 
 public sealed class LoggingConfig

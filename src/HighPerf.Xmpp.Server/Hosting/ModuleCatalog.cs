@@ -9,6 +9,7 @@ using HighPerf.Xmpp.Modules.Presence;
 using HighPerf.Xmpp.Modules.PrivateStorage;
 using HighPerf.Xmpp.Modules.Register;
 using HighPerf.Xmpp.Modules.Roster;
+using HighPerf.Xmpp.Modules.StreamManagement;
 using HighPerf.Xmpp.Modules.Time;
 using HighPerf.Xmpp.Modules.VCard;
 using HighPerf.Xmpp.Modules.Version;
@@ -37,6 +38,7 @@ public static class ModuleCatalog
         ("register", false, static c => new RegisterModule(ModuleOptions.Register(c))),
         ("compression", false, static _ => new CompressionModule()),
         ("muc", true, static c => new MucModule(ModuleOptions.Muc(c))),
+        ("sm", true, static c => new StreamManagementModule(ModuleOptions.StreamManagement(c))),
     ];
 
     public static IReadOnlyList<string> Names => Array.ConvertAll(All, m => m.Name);

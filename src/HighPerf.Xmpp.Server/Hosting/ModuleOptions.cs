@@ -1,3 +1,4 @@
+using HighPerf.Xmpp.Core.StreamManagement;
 using HighPerf.Xmpp.Modules.Disco;
 using HighPerf.Xmpp.Modules.Muc;
 using HighPerf.Xmpp.Modules.Register;
@@ -25,6 +26,14 @@ internal static class ModuleOptions
         MinPasswordLength = config.Modules.Register.MinPasswordLength,
         Instructions = config.Modules.Register.Instructions,
         ScramIterations = config.Auth.ScramIterations,
+    };
+
+    public static StreamManagementOptions StreamManagement(ServerConfig config) => new()
+    {
+        ResumptionTimeout = TimeSpan.FromSeconds(config.Modules.Sm.ResumptionTimeoutSeconds),
+        MaxUnackedBytes = config.Modules.Sm.MaxUnackedBytes,
+        RequestAfterStanzas = config.Modules.Sm.RequestAfterStanzas,
+        RequestAfter = TimeSpan.FromSeconds(config.Modules.Sm.RequestAfterSeconds),
     };
 
     public static VersionOptions Version(ServerConfig config) => new()

@@ -159,6 +159,11 @@ public sealed partial class ServerHost : IAsyncDisposable
         }
 
         await _transport.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        foreach (var stop in Server.Modules.StopHandlers)
+        {
+            stop();
+        }
+
         await _store.CommitAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
         _tls?.Dispose();

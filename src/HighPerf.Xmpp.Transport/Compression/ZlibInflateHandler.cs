@@ -18,10 +18,17 @@ namespace HighPerf.Xmpp.Transport.Compression;
 internal sealed class ZlibInflateHandler : ChannelHandlerAdapter
 {
     private readonly ZlibInflater _inflater = new();
-    private readonly XmppSession? _session;
+    private XmppSession? _session;
     private readonly CompressionOptions _options;
     private readonly int _maxStanzaBytes;
     private bool _stopped;
+
+    /// <summary>The session fed through this connection; a XEP-0198 resume replaces it.</summary>
+    internal XmppSession? Session
+    {
+        get => _session;
+        set => _session = value;
+    }
 
     /// <param name="session">The session the inflated bytes go to, told to close on a failure; null only in
     /// benchmarks, which read <see cref="Failure"/> instead.</param>

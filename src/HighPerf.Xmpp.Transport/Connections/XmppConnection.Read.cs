@@ -20,8 +20,15 @@ internal sealed partial class XmppConnection
             return;
         }
 
+        // Held while the session reads: a XEP-0198 resume on another loop (Abandon) waits for this read to end.
+        _sessionGate.Enter();
         try
         {
+            if (_abandoned)
+            {
+                return; // the session lives on another connection now
+            }
+
             var length = buffer.ReadableBytes;
             _metrics.BytesIn.Add(length);
             Read(buffer);
@@ -36,6 +43,7 @@ internal sealed partial class XmppConnection
         }
         finally
         {
+            _sessionGate.Exit();
             buffer.Release();
         }
     }
@@ -44,7 +52,7 @@ internal sealed partial class XmppConnection
     {
         if (ByteBufferSpans.TryGetReadable(buffer, out var span))
         {
-            var consumed = _session.ProcessInput(span);
+            var consumed = Feed(span);
             AfterInput(buffer, buffer.ReaderIndex + consumed);
             return;
         }
@@ -53,7 +61,7 @@ internal sealed partial class XmppConnection
         var offset = buffer.ReaderIndex;
         foreach (var segment in buffer.GetIoBuffers())
         {
-            var consumed = _session.ProcessInput(segment);
+            var consumed = Feed(segment);
             offset += consumed;
             if (_tlsRequested || _compressionRequested || _session.IsClosed)
             {
@@ -62,6 +70,23 @@ internal sealed partial class XmppConnection
         }
 
         AfterInput(buffer, offset);
+    }
+
+    /// <summary>
+    /// Feeds the session; when it handed the stream to a resumed session (XEP-0198 &lt;resume/&gt;), the rest of
+    /// the input goes to that one.
+    /// </summary>
+    private int Feed(ReadOnlySpan<byte> input)
+    {
+        var session = _session;
+        var consumed = session.ProcessInput(input);
+        while (consumed < input.Length && !ReferenceEquals(session, _session) && !_tlsRequested && !_compressionRequested)
+        {
+            session = _session;
+            consumed += session.ProcessInput(input[consumed..]);
+        }
+
+        return consumed;
     }
 
     /// <summary>

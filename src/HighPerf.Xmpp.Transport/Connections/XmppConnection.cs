@@ -46,6 +46,8 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
     private bool _refused;
     private long _openedAt;
     private string? _closeReason;
+    private readonly Lock _sessionGate = new();
+    private bool _abandoned;
 
     public XmppConnection(XmppServer server, TransportOptions options, ILogger logger, ListenerInfo listener, ConnectionSet connections)
     {
@@ -126,7 +128,14 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
         _authTimer?.Cancel();
         _resumeTimer?.Cancel();
         _queue?.Close();
-        _session?.OnTransportClosed();
+        lock (_sessionGate)
+        {
+            if (!_abandoned)
+            {
+                _session?.OnTransportClosed();
+            }
+        }
+
         _connections.Remove(this);
         _connections.Limiter.Release(_remote);
         var reason = _closeReason ?? _session?.CloseReason ?? "peer-closed";
@@ -175,6 +184,26 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
         }
 
         context.FireChannelWritabilityChanged();
+    }
+
+    public void Abandon()
+    {
+        lock (_sessionGate)
+        {
+            _abandoned = true;
+        }
+
+        _closeReason ??= "resumed-elsewhere";
+        _ctx.Channel.CloseAsync();
+    }
+
+    public void AdoptSession(XmppSession session)
+    {
+        _session = session;
+        if (_inflater is { } inflater)
+        {
+            inflater.Session = session;
+        }
     }
 
     private void OnAuthenticationTimeout()
