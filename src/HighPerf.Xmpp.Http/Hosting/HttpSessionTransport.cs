@@ -18,6 +18,7 @@ internal abstract class HttpSessionTransport : ISessionTransport
     private readonly long _openedAt = Stopwatch.GetTimestamp();
     private readonly KeyValuePair<string, object?> _listenerTag;
     private int _closed;
+    private bool _abandoned;
 
     protected HttpSessionTransport(HttpTransportHost host, string remoteAddress, bool secure, string transportName)
     {
@@ -42,7 +43,8 @@ internal abstract class HttpSessionTransport : ISessionTransport
     /// <summary>Held while the session runs: every call into it (input, timers, close) takes this lock.</summary>
     protected object Gate { get; } = new();
 
-    public XmppSession Session { get; }
+    /// <summary>The session this connection feeds; a XEP-0198 resume on this connection replaces it.</summary>
+    public XmppSession Session { get; private set; }
 
     public string TransportName { get; }
 
@@ -92,6 +94,20 @@ internal abstract class HttpSessionTransport : ISessionTransport
         timer.Change(delay, Timeout.InfiniteTimeSpan);
     }
 
+    public void Abandon()
+    {
+        // XEP-0198: the session was resumed on another connection. Taking the gate waits for input in progress.
+        lock (Gate)
+        {
+            _abandoned = true;
+        }
+
+        CloseReason ??= "resumed-elsewhere";
+        Abort();
+    }
+
+    public void AdoptSession(XmppSession session) => Session = session;
+
     /// <summary>Thread-safe: ends the session from elsewhere (server stop) with a stream error.</summary>
     public void Kick(StreamErrorCondition condition) => Session.Kick(condition);
 
@@ -121,8 +137,20 @@ internal abstract class HttpSessionTransport : ISessionTransport
     {
         try
         {
+            if (_abandoned)
+            {
+                return; // the session lives on another connection now (XEP-0198 resume)
+            }
+
             Host.Server.Metrics.BytesIn.Add(input.Length);
-            Session.ProcessInput(input);
+            var session = Session;
+            var consumed = session.ProcessInput(input);
+            while (consumed < input.Length && !ReferenceEquals(session, Session))
+            {
+                // A <resume/> handed the stream to the resumed session: the rest of the input is its.
+                session = Session;
+                consumed += session.ProcessInput(input[consumed..]);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -138,7 +166,11 @@ internal abstract class HttpSessionTransport : ISessionTransport
             return;
         }
 
-        Session.OnTransportClosed();
+        if (!_abandoned)
+        {
+            Session.OnTransportClosed();
+        }
+
         Host.Remove(this);
         var metrics = Host.Server.Metrics;
         var reason = CloseReason ?? Session.CloseReason ?? "peer-closed";
