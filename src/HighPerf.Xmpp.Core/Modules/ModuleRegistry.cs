@@ -23,6 +23,7 @@ public sealed class ModuleRegistry
     private readonly List<string> _hostedDomainNames = [];
     private (byte[] Domain, IHostedDomainHandler Handler)[] _hostedDomains = [];
     private readonly List<Action> _stopHandlers = [];
+    private IMessageDeliveryObserver[] _deliveryObservers = [];
     private string _currentModule = "core";
     private bool _sealed;
 
@@ -44,6 +45,8 @@ public sealed class ModuleRegistry
 
     /// <summary>Domains hosted by modules (normalized), for the server's disco#items.</summary>
     public IReadOnlyList<string> HostedDomains => _hostedDomainNames;
+    /// <summary>Observers of local message deliveries (an array: the router walks it per message without boxing).</summary>
+    public ReadOnlySpan<IMessageDeliveryObserver> MessageDeliveryObservers => _deliveryObservers;
 
     public IPresenceHandler? Presence { get; private set; }
 
@@ -147,6 +150,12 @@ public sealed class ModuleRegistry
 
         handler = null;
         return false;
+    }
+
+    public void AddMessageDeliveryObserver(IMessageDeliveryObserver observer)
+    {
+        EnsureOpen();
+        _deliveryObservers = [.. _deliveryObservers, observer];
     }
 
     public void SetPresenceHandler(IPresenceHandler handler)

@@ -32,6 +32,9 @@ public sealed class LocalUser
     /// <summary>State owned by the presence/roster logic (RFC 6121) while the user is online.</summary>
     public object? ImState { get; set; }
 
+    /// <summary>State owned by the blocking logic (XEP-0191 blocklist) while the user is online.</summary>
+    public object? BlockingState { get; set; }
+
     /// <summary>Finds the session bound to <paramref name="resource"/> (normalized bytes).</summary>
     public XmppSession? FindByResource(ReadOnlySpan<byte> resource)
     {

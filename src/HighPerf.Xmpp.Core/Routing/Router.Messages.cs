@@ -26,6 +26,7 @@ public sealed partial class Router
                 if (recipient is not null)
                 {
                     recipient.DeliverStamped(element, sender.FromAttribute);
+                    NotifyDelivered(sender, element, type, recipient.User, recipient);
                 }
                 else if (type is MessageType.Normal or MessageType.Chat or MessageType.Headline)
                 {
@@ -63,6 +64,7 @@ public sealed partial class Router
 
         if (_server.Routes.TryGetUser(bareJid, out var user) && DeliverToAvailable(user, element, sender.FromAttribute, type == MessageType.Headline))
         {
+            NotifyDelivered(sender, element, type, user, null);
             return;
         }
 
@@ -92,15 +94,7 @@ public sealed partial class Router
     public static bool DeliverToAvailable(LocalUser user, in XmlElement element, ReadOnlySpan<byte> fromAttribute, bool toAll)
     {
         var sessions = user.Sessions;
-        var best = int.MinValue;
-        foreach (var session in sessions)
-        {
-            if (session.IsAvailable && session.Priority >= 0 && session.Priority > best)
-            {
-                best = session.Priority;
-            }
-        }
-
+        var best = HighestPriority(sessions);
         if (best == int.MinValue)
         {
             return false;
@@ -115,5 +109,39 @@ public sealed partial class Router
         }
 
         return true;
+    }
+
+    /// <summary>The highest non-negative priority among available <paramref name="sessions"/>; int.MinValue when none.</summary>
+    public static int HighestPriority(ReadOnlySpan<XmppSession> sessions)
+    {
+        var best = int.MinValue;
+        foreach (var session in sessions)
+        {
+            if (session.IsAvailable && session.Priority >= 0 && session.Priority > best)
+            {
+                best = session.Priority;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>True when a (non-headline) message to the bare JID goes to <paramref name="session"/> (RFC 6121 §8.5.2.1.1),
+    /// <paramref name="best"/> being <see cref="HighestPriority"/> of the user's sessions.</summary>
+    public static bool IsBareMessageTarget(XmppSession session, int best)
+        => best != int.MinValue && session.IsAvailable && session.Priority >= 0 && session.Priority == best;
+
+    private void NotifyDelivered(XmppSession sender, in XmlElement element, MessageType type, LocalUser? recipient, XmppSession? fullJidTarget)
+    {
+        var observers = _server.Modules.MessageDeliveryObservers;
+        if (recipient is null || observers.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var observer in observers)
+        {
+            observer.OnMessageDelivered(sender, element, type, recipient, fullJidTarget);
+        }
     }
 }

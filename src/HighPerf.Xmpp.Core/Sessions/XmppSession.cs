@@ -163,10 +163,14 @@ public sealed partial class XmppSession
     public void RestartStreamCompressed() => _compressionPending = true;
 
     /// <summary>Thread-safe. Queues bytes for this client; false when the connection is gone or over its bound.</summary>
-    public bool Send(scoped in OutboundParts parts) => HandToTransport(parts);
+    public bool Send(scoped in OutboundParts parts)
+    {
+        var filter = OutboundFilter;
+        return filter is null ? HandToTransport(parts) : filter.Send(this, parts);
+    }
 
     /// <summary>Thread-safe. Queues bytes for this client.</summary>
-    public bool Send(ReadOnlySpan<byte> bytes) => HandToTransport(new OutboundParts(bytes));
+    public bool Send(ReadOnlySpan<byte> bytes) => Send(new OutboundParts(bytes));
 
     /// <summary>Called by the transport (on the session's loop) once the connection is closed, cleanly or not.</summary>
     public void OnTransportClosed()

@@ -37,9 +37,10 @@ internal sealed partial class PresenceBroadcaster
                     continue;
                 }
 
+                var blocking = im.Blocking;
                 foreach (var source in contact.Sessions)
                 {
-                    if (source.IsAvailable)
+                    if (source.IsAvailable && (blocking is null || !blocking.Separates(user, session, contact, source)))
                     {
                         SessionPresence.Of(source).SendLast(session, source.FromAttribute);
                     }

@@ -25,13 +25,14 @@ internal sealed partial class PresenceBroadcaster(ImContext im)
     {
         var user = sender.User!;
         var roster = im.RosterOf(user);
+        var blocking = im.Blocking;
         lock (user.Gate)
         {
             foreach (var watcher in roster.AvailableWatchers)
             {
                 foreach (var session in watcher.Sessions)
                 {
-                    if (session.IsAvailable)
+                    if (session.IsAvailable && (blocking is null || !blocking.Separates(user, sender, watcher, session)))
                     {
                         session.DeliverAddressed(presence, sender.FromAttribute);
                     }

@@ -35,6 +35,9 @@ internal sealed class ImContext
 
     public SubscriptionEngine Subscriptions { get; }
 
+    /// <summary>XEP-0191 blocklists when the blocking module is enabled (presence broadcast skips blocked pairs).</summary>
+    public Blocking.Blocklists? Blocking { get; set; }
+
     public static ImContext For(XmppServer server) => Contexts.GetValue(server, static s => new ImContext(s));
 
     /// <summary>Called (on the session's loop) after a resource's initial presence was broadcast.</summary>

@@ -1,4 +1,6 @@
 using HighPerf.Xmpp.Core.Modules;
+using HighPerf.Xmpp.Modules.Blocking;
+using HighPerf.Xmpp.Modules.Carbons;
 using HighPerf.Xmpp.Modules.Compression;
 using HighPerf.Xmpp.Modules.Disco;
 using HighPerf.Xmpp.Modules.LastActivity;
@@ -35,6 +37,8 @@ public static class ModuleCatalog
         ("last", true, static _ => new LastActivityModule()),
         ("vcard", true, static _ => new VCardModule()),
         ("private", true, static _ => new PrivateStorageModule()),
+        ("blocking", true, static _ => new BlockingModule()),
+        ("carbons", true, static _ => new CarbonsModule()),
         ("register", false, static c => new RegisterModule(ModuleOptions.Register(c))),
         ("compression", false, static _ => new CompressionModule()),
         ("muc", true, static c => new MucModule(ModuleOptions.Muc(c))),
