@@ -34,11 +34,31 @@ internal static class MobileSteps
         => e.Name == Client + "message"
             && e.Element(Carbons + kind)?.Element(Forward + "forwarded")?.Element(Client + "message")?.Attribute("id")?.Value == id;
 
-    /// <summary>Sends a message to oneself and waits for it: everything the server queued for us before is then in.</summary>
-    public static async Task SyncAsync(this XmppTestClient client)
+    /// <summary>Sends a message to oneself and waits for it: everything the server queued for us before is then
+    /// in, and returned (so that a test can assert what did not arrive).</summary>
+    public static async Task<List<XElement>> SyncAsync(this XmppTestClient client)
     {
         var id = "sync-" + ImSteps.NextId();
+        var before = new List<XElement>();
         await client.SendAsync($"<message to='{client.Jid}' type='headline' id='{id}'/>");
-        await client.ExpectAsync(e => IsMessage(e, id));
+        await client.ExpectAsync(e =>
+        {
+            if (IsMessage(e, id))
+            {
+                return true;
+            }
+
+            before.Add(e);
+            return false;
+        });
+        return before;
+    }
+
+    /// <summary>Asserts that nothing but what <paramref name="allowed"/> accepts arrived before a sync.</summary>
+    public static async Task ExpectNothingElseAsync(this XmppTestClient client, Func<XElement, bool>? allowed = null)
+    {
+        var before = await client.SyncAsync();
+        var unexpected = before.Where(e => allowed is null || !allowed(e)).ToList();
+        Assert.True(unexpected.Count == 0, "Unexpected: " + string.Join("\n", unexpected));
     }
 }
