@@ -22,6 +22,8 @@ public sealed class DiscoTests
         ["last"] = ["jabber:iq:last"],
         ["vcard"] = ["vcard-temp"],
         ["private"] = ["jabber:iq:private"],
+        ["blocking"] = ["urn:xmpp:blocking"],
+        ["carbons"] = ["urn:xmpp:carbons:2"],
         ["register"] = ["jabber:iq:register"],
         ["compression"] = [],
         ["muc"] = [],
@@ -39,7 +41,7 @@ public sealed class DiscoTests
         Assert.Equal("im", (string?)identity.Attribute("type"));
         Assert.Equal("HighPerf XMPP", (string?)identity.Attribute("name"));
 
-        string[] defaults = ["roster", "presence", "offline", "disco", "ping", "version", "time", "last", "vcard", "private", "muc"];
+        string[] defaults = ["roster", "presence", "offline", "disco", "ping", "version", "time", "last", "vcard", "private", "blocking", "carbons", "muc"];
         Assert.Equal(Expected(defaults), await alice.FeaturesAsync("localhost"));
         Assert.Null(query.Element(DataForms + "x")); // no contact addresses configured
     }
