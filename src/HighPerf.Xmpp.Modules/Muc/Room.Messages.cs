@@ -19,6 +19,16 @@ internal sealed partial class Room
     /// </summary>
     public void Groupchat(XmppSession sender, in XmlElement element, ReadOnlySpan<byte> to)
     {
+        if (GroupchatLocked(sender, element, to))
+        {
+            // A new subject of a persistent room is stored (not acknowledged: a groupchat message has no reply).
+            _service.SaveIfPersistent(this, null);
+        }
+    }
+
+    /// <summary>The fan-out under the room's lock; true when the subject changed.</summary>
+    private bool GroupchatLocked(XmppSession sender, in XmlElement element, ReadOnlySpan<byte> to)
+    {
         var message = XmlElementReader.Create(element.Raw, MucNames.Client);
         var hasBody = message.TryGetChild("body"u8, MucNames.Client, out _);
         var hasSubject = message.TryGetChild("subject"u8, MucNames.Client, out var subject);
@@ -27,22 +37,25 @@ internal sealed partial class Room
             if (Destroyed || !_bySession.TryGetValue(sender, out var occupant))
             {
                 sender.SendError(element, StanzaErrorCondition.NotAcceptable, to); // §7.4: occupants only
-                return;
+                return false;
             }
 
             if (occupant.Role < MucRole.Participant)
             {
                 sender.SendError(element, StanzaErrorCondition.Forbidden, to); // §7.4: visitors have no voice
-                return;
+                return false;
             }
 
+            var subjectChanged = false;
             if (hasSubject && !hasBody)
             {
                 if (occupant.Role != MucRole.Moderator && !Config.ChangeSubject)
                 {
                     sender.SendError(element, StanzaErrorCondition.Forbidden, to); // §8.1
-                    return;
+                    return false;
                 }
+
+                subjectChanged = Config.Persistent;
 
                 Subject = MucText.Read(subject);
                 SubjectFrom = occupant.OccupantJid;
@@ -61,6 +74,8 @@ internal sealed partial class Room
             {
                 _history.Add(slices, from, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             }
+
+            return subjectChanged;
         }
     }
 

@@ -95,7 +95,7 @@ public sealed class MucAdminTests : IAsyncLifetime
         Assert.Contains(321, Codes(removed));
 
         // An admin's invitation into a members-only room makes the invitee a member.
-        await carol.SendPresenceAsync();
+        await carol.BecomeAvailableAsync();
         await alice.SendAsync($"<message to='{room}'><x xmlns='http://jabber.org/protocol/muc#user'><invite to='carol@localhost'/></x></message>");
         await carol.ExpectAsync(e => e.Element(User + "x")?.Element(User + "invite") is not null);
         await carol.JoinAsync(room, "Carol");

@@ -175,7 +175,7 @@ public sealed class MucMessageTests : IAsyncLifetime
     {
         await using var alice = await _server.LoginAsync("alice", "pc");
         await using var carol = await _server.LoginAsync("carol", "pc");
-        await carol.SendPresenceAsync();
+        await carol.BecomeAvailableAsync();
         var room = Room("invites");
         await alice.CreateRoomAsync(room, "Alice");
 
@@ -204,7 +204,7 @@ public sealed class MucMessageTests : IAsyncLifetime
     {
         await using var alice = await _server.LoginAsync("alice", "pc");
         await using var bob = await _server.LoginAsync("bob", "pc");
-        await bob.SendPresenceAsync();
+        await bob.BecomeAvailableAsync();
         var room = Room("direct");
         await alice.SendAsync($"<message to='bob@localhost' id='d1'><x xmlns='jabber:x:conference' jid='{room}' reason='join us'/></message>");
         var direct = await bob.ExpectAsync(e => e.Name == Client + "message" && (string?)e.Attribute("id") == "d1");

@@ -72,13 +72,16 @@ public sealed class MucServiceTests : IAsyncLifetime
             await alice.SendAsync($"<message to='{room}' type='groupchat'><subject>Kept topic</subject></message>");
             await alice.ExpectAsync(e => e.Element(Client + "subject")?.Value == "Kept topic");
 
-            // The subject is stored with the next acknowledged change.
+            // The subject is stored as it changes; this acknowledged change is committed after it.
             await alice.ConfigureAsync(room, ("muc#roomconfig_roomdesc", "Old things"));
         }
 
         await _server.RestartAsync();
         await using var bob = await _server.LoginAsync("bob", "pc");
-        var self = await bob.JoinAsync(room, "Bob");
+        await bob.SendAsync($"<presence to='{room}/Bob'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+        var self = await bob.ExpectAsync(e => IsPresenceFrom(e, $"{room}/Bob") && Codes(e).Contains(110));
+        var subject = await bob.ExpectAsync(e => e.Name == Client + "message" && e.Element(Client + "subject") is not null);
+        Assert.Equal("Kept topic", subject.Element(Client + "subject")!.Value);
         Assert.Equal("member", (string?)Item(self)!.Attribute("affiliation"));
         Assert.DoesNotContain(201, Codes(self));
 
