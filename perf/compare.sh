@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # perf/compare.sh SCENARIO N [LOADGEN ARGS...]
-# Runs one load-generator scenario (idle, chat, login-storm, roster-presence) with N users against each server in
+# Runs one load-generator scenario (idle, chat, muc, login-storm, roster-presence) with N users against each server in
 # $SERVERS, one after the other, each freshly started (so that memory figures start from an empty server), and
 # prints one table. Accounts user1..userN (password "password", domain bench.example) are created once per server
 # and kept in $PEERS_WORK (default /tmp/highperf-peers). Extra arguments go to the load generator (e.g. --tls
@@ -116,6 +116,13 @@ cols = [("sessions ok/failed", lambda r: f"{r.get('established', '-')}/{r.get('f
         ("logins/s", lambda r: r.get("logins_per_s")),
         ("KiB/session", lambda r: r.get("kib_per_session")),
         ("RSS loaded MiB", lambda r: round(r["server_rss_loaded_kib"] / 1024, 1) if r.get("server_rss_loaded_kib", -1) > 0 else None)]
+if scenario == "muc":
+    cols += [("occupants/room", lambda r: r.get("copies_per_msg")),
+             ("copies delivered/s", lambda r: r.get("delivered_per_s")),
+             ("sent/copies/lost", lambda r: f"{r.get('sent', '-')}/{r.get('delivered', '-')}/{r.get('lost', '-')}"),
+             ("p50/p99/p99.9/max ms", lambda r: f"{r.get('latency_p50_ms', '-')}/{r.get('latency_p99_ms', '-')}/{r.get('latency_p999_ms', '-')}/{r.get('latency_max_ms', '-')}"),
+             ("CPU µs/copy", lambda r: r.get("server_cpu_us_per_msg")),
+             ("alloc B/copy", lambda r: r.get("server_alloc_per_msg"))]
 if scenario == "chat":
     cols += [("delivered/s", lambda r: r.get("delivered_per_s")),
              ("sent/delivered/lost", lambda r: f"{r.get('sent', '-')}/{r.get('delivered', '-')}/{r.get('lost', '-')}"),

@@ -33,6 +33,12 @@ internal sealed class Options
     public int Contacts { get; private set; } = 10;
     public double LoginTimeoutSeconds { get; private set; } = 60;
     public double DrainSeconds { get; private set; } = 10;
+    /// <summary>muc: rooms the sessions are spread over (session i joins room i % rooms).</summary>
+    public int Rooms { get; private set; } = 10;
+    /// <summary>muc: the MUC service's domain; empty: "conference." + --domain.</summary>
+    public string MucDomain { get; private set; } = "";
+
+    public string MucService => MucDomain.Length > 0 ? MucDomain : "conference." + Domain;
 
     public IPAddress HostAddress => IPAddress.Parse(Host);
 
@@ -74,6 +80,8 @@ internal sealed class Options
                 case "--contacts": options.Contacts = Int(); break;
                 case "--login-timeout": options.LoginTimeoutSeconds = Real(); break;
                 case "--drain": options.DrainSeconds = Real(); break;
+                case "--rooms": options.Rooms = Int(); break;
+                case "--muc-domain": options.MucDomain = Next(); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }

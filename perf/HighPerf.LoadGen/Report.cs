@@ -26,6 +26,9 @@ internal sealed class Report(Options options)
     public double LoginSeconds { get; set; }
     public double SendSeconds { get; set; }
     public double TargetRate { get; set; }
+
+    /// <summary>Copies each sent message should arrive as (muc: the room's occupants; else 1).</summary>
+    public long CopiesPerMessage { get; set; } = 1;
     public long PacerBehind { get; set; }
     public long DisconnectedEarly { get; set; }
     public long PresenceBeforeLogin { get; set; }
@@ -153,7 +156,8 @@ internal sealed class Report(Options options)
             json.WriteNumber("sent", _counters.Sent);
             json.WriteNumber("delivered", delivered);
             json.WriteNumber("message_errors", _counters.MessageErrors);
-            json.WriteNumber("lost", Math.Max(0, _counters.Sent - delivered - _counters.MessageErrors));
+            json.WriteNumber("copies_per_msg", CopiesPerMessage);
+            json.WriteNumber("lost", Math.Max(0, (_counters.Sent * CopiesPerMessage) - delivered - _counters.MessageErrors));
             json.WriteNumber("delivered_per_s", Round(delivered / Math.Max(SendSeconds, 1e-9)));
             json.WriteNumber("latency_p50_ms", Ms(_latency.Percentile(50)));
             json.WriteNumber("latency_p99_ms", Ms(_latency.Percentile(99)));

@@ -37,6 +37,10 @@ internal sealed partial class Runner(Options options)
             case "roster-presence":
                 await RosterPresenceAsync();
                 break;
+            case "muc":
+                await LoginAllAsync(rosterFirst: false);
+                await MucAsync();
+                break;
             case "roster-provision":
                 await ProvisionRostersAsync();
                 break;
@@ -47,7 +51,7 @@ internal sealed partial class Runner(Options options)
                 await RegisterAllAsync();
                 break;
             default:
-                throw new ArgumentException($"unknown scenario '{options.Scenario}' (idle, chat, login-storm, roster-presence, roster-provision, register)");
+                throw new ArgumentException($"unknown scenario '{options.Scenario}' (idle, chat, muc, login-storm, roster-presence, roster-provision, register)");
         }
 
         _report.DisconnectedEarly = Volatile.Read(ref _counters.Disconnected);

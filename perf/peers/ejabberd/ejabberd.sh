@@ -69,6 +69,12 @@ modules:
   mod_roster: {}
   mod_register: {ip_access: all, access: register}
   mod_stream_mgmt: {resend_on_timeout: false}
+  mod_muc:
+    host: "conference.@HOST@"
+    access_create: all
+    max_users: 10000
+    max_users_presence: 10000
+    history_size: 20
 CFG
   chown -R ejabberd:ejabberd "$work"
 }

@@ -38,6 +38,10 @@ allow_registration = true
 limits = { c2s = { rate = "100mb/s" } }
 ssl = { certificate = "$work/cert.pem", key = "$work/key.pem" }
 VirtualHost "$domain"
+-- XEP-0045 for the muc scenario (compare.sh muc): rooms created by entering, no history replay asked by the loadgen.
+Component "conference.$domain" "muc"
+  restrict_room_creation = false
+  max_history_messages = 20
 CFG
 }
 
