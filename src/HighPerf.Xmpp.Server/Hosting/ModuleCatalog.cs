@@ -1,6 +1,7 @@
 using HighPerf.Xmpp.Core.Modules;
 using HighPerf.Xmpp.Modules.Blocking;
 using HighPerf.Xmpp.Modules.Carbons;
+using HighPerf.Xmpp.Modules.ClientState;
 using HighPerf.Xmpp.Modules.Compression;
 using HighPerf.Xmpp.Modules.Disco;
 using HighPerf.Xmpp.Modules.LastActivity;
@@ -39,6 +40,7 @@ public static class ModuleCatalog
         ("private", true, static _ => new PrivateStorageModule()),
         ("blocking", true, static _ => new BlockingModule()),
         ("carbons", true, static _ => new CarbonsModule()),
+        ("csi", true, static _ => new ClientStateModule()),
         ("register", false, static c => new RegisterModule(ModuleOptions.Register(c))),
         ("compression", false, static _ => new CompressionModule()),
         ("muc", true, static c => new MucModule(ModuleOptions.Muc(c))),

@@ -24,6 +24,7 @@ public sealed class DiscoTests
         ["private"] = ["jabber:iq:private"],
         ["blocking"] = ["urn:xmpp:blocking"],
         ["carbons"] = ["urn:xmpp:carbons:2"],
+        ["csi"] = [],
         ["register"] = ["jabber:iq:register"],
         ["compression"] = [],
         ["muc"] = [],
@@ -41,7 +42,7 @@ public sealed class DiscoTests
         Assert.Equal("im", (string?)identity.Attribute("type"));
         Assert.Equal("HighPerf XMPP", (string?)identity.Attribute("name"));
 
-        string[] defaults = ["roster", "presence", "offline", "disco", "ping", "version", "time", "last", "vcard", "private", "blocking", "carbons", "muc"];
+        string[] defaults = ["roster", "presence", "offline", "disco", "ping", "version", "time", "last", "vcard", "private", "blocking", "carbons", "csi", "muc"];
         Assert.Equal(Expected(defaults), await alice.FeaturesAsync("localhost"));
         Assert.Null(query.Element(DataForms + "x")); // no contact addresses configured
     }
