@@ -68,6 +68,12 @@ public sealed class HttpTransportHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             // Bodies are read by hand with the stanza-size bound (BOSH); this is a backstop above it.
             kestrel.Limits.MaxRequestBodySize = (long)server.Options.XmlLimits.MaxStanzaBytes + 64 * 1024;
+            if (options.MaxConnections > 0)
+            {
+                // limits.maxConnections, as for the c2s listeners: more are closed at accept.
+                kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
+                kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
+            }
             if (options.Listen is { } plain)
             {
                 kestrel.Listen(plain);

@@ -25,6 +25,9 @@ public sealed class HttpTransportOptions
     /// <summary>Bytes queued for a WebSocket client that does not read before it is disconnected.</summary>
     public int OutboundQueueLimitBytes { get; init; } = 512 * 1024;
 
+    /// <summary>Open HTTP connections at once (WebSocket or not) per listener; 0: unlimited.</summary>
+    public int MaxConnections { get; init; }
+
     /// <summary>How long a closing connection may take to send its last bytes and close handshake.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

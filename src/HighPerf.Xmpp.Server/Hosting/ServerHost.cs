@@ -260,6 +260,7 @@ public sealed partial class ServerHost : IAsyncDisposable
             PlainHttpIsSecure = http.PlainHttpIsSecure,
             CorsOrigins = http.CorsOrigins,
             OutboundQueueLimitBytes = config.Limits.OutboundQueueBytes,
+            MaxConnections = config.Limits.MaxConnections,
             Bosh = new BoshLimits
             {
                 MaxWaitSeconds = http.Bosh.MaxWaitSeconds,

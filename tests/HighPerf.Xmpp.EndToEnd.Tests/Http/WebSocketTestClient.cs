@@ -24,6 +24,8 @@ public sealed class WebSocketTestClient : IAsyncDisposable
     private readonly ClientWebSocket _socket;
     private readonly Channel<XElement> _received = Channel.CreateUnbounded<XElement>();
     private readonly Task _reader;
+    private volatile bool _countOnly;
+    private long _counted;
 
     private WebSocketTestClient(ClientWebSocket socket)
     {
@@ -65,6 +67,9 @@ public sealed class WebSocketTestClient : IAsyncDisposable
     }
 
     public Task SendAsync(string xml) => SendRawAsync(Encoding.UTF8.GetBytes(xml));
+
+    /// <summary>A send with nothing around it (no timeout source): for allocation measurements.</summary>
+    public ValueTask SendLeanAsync(ReadOnlyMemory<byte> message) => _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
     public async Task SendRawAsync(ReadOnlyMemory<byte> message, WebSocketMessageType type = WebSocketMessageType.Text)
     {
@@ -180,6 +185,12 @@ public sealed class WebSocketTestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>From now on messages are only counted, not parsed (allocation measurements).</summary>
+    public void CountOnly() => _countOnly = true;
+
+    /// <summary>Messages received since <see cref="CountOnly"/>.</summary>
+    public long Counted => Interlocked.Read(ref _counted);
+
     public async ValueTask DisposeAsync()
     {
         if (_socket.State == WebSocketState.Open)
@@ -207,7 +218,7 @@ public sealed class WebSocketTestClient : IAsyncDisposable
         {
             while (true)
             {
-                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     if (_socket.State == WebSocketState.CloseReceived)
@@ -216,6 +227,16 @@ public sealed class WebSocketTestClient : IAsyncDisposable
                     }
 
                     return;
+                }
+
+                if (_countOnly)
+                {
+                    if (result.EndOfMessage)
+                    {
+                        Interlocked.Increment(ref _counted);
+                    }
+
+                    continue;
                 }
 
                 message.Write(buffer, 0, result.Count);
