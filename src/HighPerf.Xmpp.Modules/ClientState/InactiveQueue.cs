@@ -95,7 +95,12 @@ internal sealed class InactiveQueue : IOutboundFilter
             _entries[_count++] = new Entry(start, length, kind, hash, start + keyStart, key.Length);
             if (_count >= _maxStanzas)
             {
-                FlushLocked(session);
+                // Replaced entries count until compacted; only live ones over the bound force a flush.
+                Compact();
+                if (_count >= _maxStanzas / 2)
+                {
+                    FlushLocked(session);
+                }
             }
 
             return true;
