@@ -246,8 +246,30 @@ internal sealed partial class Room
             return;
         }
 
+        var wasModerator = target.Role == MucRole.Moderator;
         target.Role = role;
         Broadcast(new OccupantNotice { Subject = target, ActorNick = actorNick, Reason = reason });
+        RevealJidsToNewModerator(target, wasModerator);
+    }
+
+    /// <summary>
+    /// XEP-0045 §9.6: in a semi-anonymous room a new moderator may see real JIDs, so it gets every other occupant's
+    /// presence again, now with the JID.
+    /// </summary>
+    private void RevealJidsToNewModerator(Occupant occupant, bool wasModerator)
+    {
+        if (wasModerator || occupant.Role != MucRole.Moderator || Config.NonAnonymous)
+        {
+            return;
+        }
+
+        foreach (var other in _occupants)
+        {
+            if (!ReferenceEquals(other, occupant))
+            {
+                MucPresence.Send(occupant.Session, new OccupantNotice { Subject = other }, showJid: true);
+            }
+        }
     }
 
     private void ApplyAffiliation(string bareJid, MucAffiliation affiliation, byte[] actorNick, string? reason)
@@ -286,10 +308,12 @@ internal sealed partial class Room
             }
             else
             {
+                var wasModerator = occupant.Role == MucRole.Moderator;
                 occupant.Role = affiliation >= MucAffiliation.Admin ? MucRole.Moderator
                     : occupant.Role == MucRole.Moderator || (affiliation == MucAffiliation.Member && occupant.Role == MucRole.Visitor) ? DefaultRole(affiliation)
                     : occupant.Role;
                 Broadcast(new OccupantNotice { Subject = occupant, Reason = reason });
+                RevealJidsToNewModerator(occupant, wasModerator);
             }
         }
     }

@@ -154,6 +154,10 @@ public sealed class MucAdminTests : IAsyncLifetime
         var promoted = await bob.ExpectAsync(e => IsPresenceFrom(e, $"{room}/Bob") && (string?)Item(e)?.Attribute("affiliation") == "admin");
         Assert.Equal("moderator", (string?)Item(promoted)!.Attribute("role"));
 
+        // A new moderator of a semi-anonymous room is shown the real JIDs it may now see (§9.6).
+        var revealed = await bob.ExpectAsync(e => IsPresenceFrom(e, $"{room}/Alice"));
+        Assert.Equal("alice@localhost/pc", (string?)Item(revealed)!.Attribute("jid"));
+
         // An admin may not touch owners or make owners, and may not read the owner's config form.
         Assert.Equal("not-allowed", await bob.IqErrorAsync("set", AdminItem("jid='carol@localhost' affiliation='owner'"), room));
         Assert.Equal("not-allowed", await bob.IqErrorAsync("set", AdminItem("jid='alice@localhost' affiliation='outcast'"), room));
