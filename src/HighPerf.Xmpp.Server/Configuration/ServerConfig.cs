@@ -129,6 +129,8 @@ public sealed class ModulesConfig
     public MucConfig Muc { get; set; } = new();
 
     public StreamManagementConfig Sm { get; set; } = new();
+
+    public PushConfig Push { get; set; } = new();
 }
 
 public sealed class LoggingConfig

@@ -8,6 +8,7 @@ using HighPerf.Xmpp.Modules.LastActivity;
 using HighPerf.Xmpp.Modules.Muc;
 using HighPerf.Xmpp.Modules.Offline;
 using HighPerf.Xmpp.Modules.Ping;
+using HighPerf.Xmpp.Modules.Push;
 using HighPerf.Xmpp.Modules.Presence;
 using HighPerf.Xmpp.Modules.PrivateStorage;
 using HighPerf.Xmpp.Modules.Register;
@@ -45,6 +46,7 @@ public static class ModuleCatalog
         ("compression", false, static _ => new CompressionModule()),
         ("muc", true, static c => new MucModule(ModuleOptions.Muc(c))),
         ("sm", true, static c => new StreamManagementModule(ModuleOptions.StreamManagement(c))),
+        ("push", true, static c => new PushModule(ModuleOptions.Push(c))),
     ];
 
     public static IReadOnlyList<string> Names => Array.ConvertAll(All, m => m.Name);

@@ -1,5 +1,6 @@
 using HighPerf.Xmpp.Core.StreamManagement;
 using HighPerf.Xmpp.Modules.Disco;
+using HighPerf.Xmpp.Modules.Push;
 using HighPerf.Xmpp.Modules.Muc;
 using HighPerf.Xmpp.Modules.Register;
 using HighPerf.Xmpp.Modules.Version;
@@ -34,6 +35,12 @@ internal static class ModuleOptions
         MaxUnackedBytes = config.Modules.Sm.MaxUnackedBytes,
         RequestAfterStanzas = config.Modules.Sm.RequestAfterStanzas,
         RequestAfter = TimeSpan.FromSeconds(config.Modules.Sm.RequestAfterSeconds),
+    };
+
+    public static PushOptions Push(ServerConfig config) => new()
+    {
+        IncludeBody = config.Modules.Push.IncludeBody,
+        MaxRegistrationsPerAccount = config.Modules.Push.MaxRegistrationsPerAccount,
     };
 
     public static VersionOptions Version(ServerConfig config) => new()
