@@ -222,8 +222,10 @@ internal sealed class BoshSession : HttpSessionTransport
                 return false;
             }
 
+            // As for TCP, the bound limits what piles up behind a client: one unit into an empty outbox always fits.
+            var pending = _outbox.WrittenCount;
             Frame(parts);
-            if (_outbox.WrittenCount > Host.Options.OutboundQueueLimitBytes && _terminate is null)
+            if (pending > 0 && _outbox.WrittenCount > Host.Options.OutboundQueueLimitBytes && _terminate is null)
             {
                 // A client that stopped polling: bounded memory wins over its pending data.
                 CloseReason ??= "slow-reader";

@@ -62,8 +62,10 @@ internal sealed class WebSocketTransport : HttpSessionTransport
             return false;
         }
 
+        // As for TCP, the bound limits what piles up behind a reader: one unit into an empty queue always fits.
         var length = parts.Length;
-        if (Interlocked.Add(ref _queuedBytes, length) > Host.Options.OutboundQueueLimitBytes)
+        var queued = Interlocked.Add(ref _queuedBytes, length);
+        if (queued > Host.Options.OutboundQueueLimitBytes && queued != length)
         {
             Interlocked.Add(ref _queuedBytes, -length);
             if (!_closeAfterDrain)

@@ -38,7 +38,9 @@ internal sealed class OutboundQueue
 
     /// <summary>
     /// Appends the parts as one unit. Returns <see cref="EnqueueResult.Rejected"/> when closed or when the
-    /// bound would be exceeded (unless <paramref name="ignoreBound"/>); <see cref="EnqueueResult.ScheduleDrain"/>
+    /// bound would be exceeded (unless <paramref name="ignoreBound"/>). The bound limits what piles up behind a
+    /// reader, so a unit into an empty queue always fits: a reply the server built (a large roster) may be bigger
+    /// than the bound and is not a sign of a slow reader. <see cref="EnqueueResult.ScheduleDrain"/>
     /// when the caller must schedule a drain (none was pending).
     /// </summary>
     public EnqueueResult Enqueue(scoped in OutboundParts parts, bool ignoreBound = false)
@@ -46,7 +48,7 @@ internal sealed class OutboundQueue
         var length = parts.Length;
         lock (_gate)
         {
-            if (_closed || (!ignoreBound && _queuedBytes + length > _limitBytes))
+            if (_closed || (!ignoreBound && _queuedBytes > 0 && _queuedBytes + length > _limitBytes))
             {
                 return EnqueueResult.Rejected;
             }

@@ -7,13 +7,17 @@ namespace HighPerf.Xmpp.EndToEnd.Tests.Im;
 /// <summary>
 /// "Acknowledged means durable": the real server runs as a child process, a client pipelines roster sets,
 /// the server is killed with SIGKILL mid-stream, and after a restart every acknowledged change is there.
+/// The kill comes after a number of acknowledgements, not after a time: a fast server acknowledged all of a
+/// time-bounded stream before the kill, so the test waited for answers that could not come.
 /// </summary>
 public sealed class CrashDurabilityTests
 {
+    private const int RosterSets = 20_000;
+
     [Theory]
-    [InlineData(150)]
-    [InlineData(400)]
-    public async Task Every_acknowledged_roster_change_survives_a_kill_9(int killAfterMs)
+    [InlineData(200)]
+    [InlineData(3000)]
+    public async Task Every_acknowledged_roster_change_survives_a_kill_9(int killAfterAcks)
     {
         using var folder = new CliFolder();
         var created = await folder.RunToExitWithInputAsync("secret\n", "adduser", "alice@localhost");
@@ -29,7 +33,7 @@ public sealed class CrashDurabilityTests
             {
                 try
                 {
-                    for (var i = 0; i < 5000; i++)
+                    for (var i = 0; i < RosterSets; i++)
                     {
                         await alice.SendAsync($"<iq type='set' id='c{i}'><query xmlns='jabber:iq:roster'><item jid='contact{i}@localhost' name='n{i}'/></query></iq>");
                     }
@@ -40,10 +44,9 @@ public sealed class CrashDurabilityTests
                 }
             });
 
-            var killAt = DateTime.UtcNow.AddMilliseconds(killAfterMs);
-            while (DateTime.UtcNow < killAt)
+            while (acknowledged.Count < killAfterAcks)
             {
-                var next = await alice.NextAsync(TimeSpan.FromSeconds(10));
+                var next = await alice.NextAsync(TimeSpan.FromSeconds(30));
                 if (next.Element is { } e && e.Name == ImSteps.Client + "iq" && (string?)e.Attribute("type") == "result")
                 {
                     acknowledged.Add(e.Attribute("id")!.Value);
@@ -65,7 +68,9 @@ public sealed class CrashDurabilityTests
         {
             var endPoint = await restarted.WaitForListenerAsync(timeout: TimeSpan.FromSeconds(60));
             await using var alice = await XmppTestClient.LoginAsync(endPoint, "localhost", "alice", "secret", "after");
-            var roster = await alice.GetRosterAsync();
+            System.Xml.Linq.XElement? roster;
+            try { roster = await alice.GetRosterAsync(); }
+            catch (Exception e) { throw new InvalidOperationException("DEBUG " + restarted.Output, e); }
             var present = roster!.Elements(ImSteps.Roster + "item").Select(i => (string)i.Attribute("jid")!).ToHashSet();
             foreach (var id in acknowledged)
             {

@@ -1,3 +1,4 @@
+using HighPerf.Xmpp.EndToEnd.Tests.Support;
 using HighPerf.Xmpp.TestKit;
 
 namespace HighPerf.Xmpp.EndToEnd.Tests.Im;
@@ -50,6 +51,30 @@ public sealed class RosterTests : IAsyncLifetime
         }
 
         await quiet.ExpectSilenceAsync(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public async Task Roster_result_larger_than_the_outbound_bound_is_delivered_whole()
+    {
+        // The outbound bound stops a queue piling up behind a reader that does not read; one reply the server
+        // builds (here 600 items, about three times the bound) is not that, and must arrive.
+        await using var server = await TestServers.StartAsync(c => c.Limits.OutboundQueueBytes = 16 * 1024, users: ["romeo"]);
+        await using var romeo = await server.LoginAsync("romeo", "big");
+        const int items = 600;
+        for (var i = 0; i < items; i++)
+        {
+            await romeo.SendAsync($"<iq type='set' id='big{i}'><query xmlns='jabber:iq:roster'><item jid='contact{i}@example.net' name='Contact number {i}'/></query></iq>");
+        }
+
+        for (var i = 0; i < items; i++)
+        {
+            var id = "big" + i;
+            var result = await romeo.ExpectAsync(e => ImSteps.IsResponse(e, id));
+            Assert.Equal("result", (string?)result.Attribute("type"));
+        }
+
+        var query = await romeo.GetRosterAsync();
+        Assert.Equal(items, query!.Elements(ImSteps.Roster + "item").Count());
     }
 
     [Fact]
