@@ -8,4 +8,10 @@ public interface ISessionObserver
     void OnBound(XmppSession session);
 
     void OnEnded(XmppSession session, bool lastSessionOfUser);
+
+    /// <summary>A detached session was resumed (XEP-0198) after giving up <paramref name="gap"/> while detached;
+    /// called after the resent backlog is queued, on the new connection's loop. Not called when nothing was given up.</summary>
+    void OnResumed(XmppSession session, ResumeGap gap)
+    {
+    }
 }

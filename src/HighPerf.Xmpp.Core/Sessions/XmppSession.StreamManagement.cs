@@ -21,6 +21,11 @@ public sealed partial class XmppSession
 
     private static ReadOnlySpan<byte> AckRequest => "<r xmlns='urn:xmpp:sm:3'/>"u8;
 
+    /// <summary>An attached session holding this many times the unacked bound ends at once, ack grace or not. The
+    /// grace is the real rule; this only caps what a reading, never-acking client can pile up meanwhile. It is far
+    /// above the bound because server-made bursts (stored messages delivered at login or resume) count too.</summary>
+    private const long HardBoundFactor = 64;
+
     /// <summary>XEP-0198 is on for this session (&lt;enable/&gt; was accepted).</summary>
     public bool IsStreamManagementEnabled => Volatile.Read(ref _sm) is not null;
 
@@ -55,6 +60,8 @@ public sealed partial class XmppSession
     {
         var armTimer = false;
         var overflow = false;
+        var spill = false;
+        var armBoundCheck = false;
         lock (this)
         {
             var sm = _sm;
@@ -73,10 +80,27 @@ public sealed partial class XmppSession
                     armTimer = RequestAckIfDue(sm);
                 }
 
-                if (!sm.Overflowed && sm.Unacked.Bytes > sm.Handler.Options.MaxUnackedBytes)
+                var bound = sm.Handler.Options.MaxUnackedBytes;
+                if (!sm.Overflowed && sm.Unacked.Bytes > bound)
                 {
-                    sm.Overflowed = true;
-                    overflow = true;
+                    if (sm.Link == SmLink.Attached)
+                    {
+                        if (sm.Unacked.Bytes > HardBoundFactor * bound)
+                        {
+                            sm.Overflowed = true;
+                            overflow = true;
+                        }
+                        else if (!sm.BoundCheckArmed)
+                        {
+                            armBoundCheck = true;
+                            ArmBoundCheck(sm);
+                        }
+                    }
+                    else if (!sm.SpillScheduled)
+                    {
+                        sm.SpillScheduled = true;
+                        spill = true;
+                    }
                 }
 
                 goto queued;
@@ -95,13 +119,123 @@ public sealed partial class XmppSession
             _transport.Schedule(Volatile.Read(ref _sm)!.Handler.Options.RequestAfter, static state => ((XmppSession)state!).OnRequestTimer(), this);
         }
 
+        if (armBoundCheck)
+        {
+            _transport.Schedule(Volatile.Read(ref _sm)!.Handler.Options.AckGrace, static state => ((XmppSession)state!).OnBoundCheck(), this);
+        }
+
         if (overflow)
         {
             // Not from here: a delivery may hold its user's gate, and ending the session takes it too.
             _transport.Schedule(TimeSpan.Zero, static state => ((XmppSession)state!).OnUnackedOverflow(), this);
         }
+        else if (spill)
+        {
+            // Not from here either: storing and bouncing call out, and nothing under the session lock may.
+            _transport.Schedule(TimeSpan.Zero, static state => ((XmppSession)state!).OnDetachedSpill(), this);
+        }
 
         return true;
+    }
+
+    /// <summary>Under the session lock: an attached session crossed the bound. It is asked for an ack now, and the
+    /// check after the grace ends it unless an ack came in the meantime.</summary>
+    private void ArmBoundCheck(StreamManagementState sm)
+    {
+        sm.BoundCheckArmed = true;
+        sm.AckedAtBoundCheck = sm.Counter.Acked;
+        if (!sm.RequestPending)
+        {
+            _transport.Enqueue(new OutboundParts(AckRequest));
+            sm.RequestPending = true;
+        }
+    }
+
+    private void OnBoundCheck()
+    {
+        var sm = Volatile.Read(ref _sm)!;
+        var overflow = false;
+        var again = false;
+        lock (this)
+        {
+            sm.BoundCheckArmed = false;
+            if (sm.Link != SmLink.Attached || sm.Overflowed || sm.Unacked.Bytes <= sm.Handler.Options.MaxUnackedBytes)
+            {
+                return;
+            }
+
+            if (sm.Counter.Acked == sm.AckedAtBoundCheck)
+            {
+                sm.Overflowed = true;
+                overflow = true;
+            }
+            else
+            {
+                // It acks, only behind a burst: give it another grace.
+                ArmBoundCheck(sm);
+                again = true;
+            }
+        }
+
+        if (overflow)
+        {
+            OnUnackedOverflow();
+        }
+        else if (again)
+        {
+            _transport.Schedule(sm.Handler.Options.AckGrace, static state => ((XmppSession)state!).OnBoundCheck(), this);
+        }
+    }
+
+    /// <summary>
+    /// A detached session crossed its unacked bound: the oldest stanzas queued since the drop (never seen by the
+    /// client) leave the XEP-0198 sequence, down to half the bound. Messages go to offline storage, iq requests
+    /// are bounced, presence is dropped; the resume then tells the modules (<see cref="Modules.ResumeGap"/>), which
+    /// deliver the stored messages and the contacts' current presence. The session stays resumable, and holds
+    /// at most the bound while it waits.
+    /// </summary>
+    private void OnDetachedSpill()
+    {
+        var sm = Volatile.Read(ref _sm)!;
+        UnackedStanzas taken;
+        lock (this)
+        {
+            sm.SpillScheduled = false;
+            if (sm.Link != SmLink.Detached || sm.Ending)
+            {
+                return;
+            }
+
+            taken = sm.Unacked.TakeAfter(sm.KeptAtDetach, sm.Handler.Options.MaxUnackedBytes / 2);
+
+            // The client never saw these (they came after the drop): later stanzas simply take their numbers.
+            sm.Counter.Sent = unchecked(sm.Counter.Sent - (uint)taken.Count);
+        }
+
+        try
+        {
+            if (taken.Count == 0)
+            {
+                return;
+            }
+
+            StreamManagementLog.Spilled(_server.Logger, JidForLog(), taken.Count, taken.Bytes);
+            var gap = sm.Handler.Rerouter.Spill(this, taken);
+            lock (this)
+            {
+                // A resume that won the race between the take and here misses this gap: the stored messages
+                // then wait for the next initial presence, as offline messages do. Nothing is lost either way.
+                sm.Gap |= gap;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            StreamManagementLog.Failed(_server.Logger, JidForLog(), ex);
+        }
+        finally
+        {
+            taken.Release();
+        }
     }
 
     /// <summary>Under the session lock: sends &lt;r/&gt; once enough stanzas are unacknowledged; true when a
@@ -263,6 +397,8 @@ public sealed partial class XmppSession
             }
 
             sm.Link = SmLink.Detached;
+            sm.KeptAtDetach = sm.Unacked.Count;
+            sm.Gap = Modules.ResumeGap.None;
             sm.RequestPending = false;
             sm.RequestTimerArmed = false;
             var generation = ++sm.Generation;
@@ -360,6 +496,7 @@ public sealed partial class XmppSession
         }
 
         var endPrevious = false;
+        var gap = Modules.ResumeGap.None;
         lock (previous)
         {
             if (sm.Ending || sm.Link == SmLink.Closed || previous._stage != StreamStage.Bound)
@@ -377,6 +514,8 @@ public sealed partial class XmppSession
             {
                 sm.Unacked.DropOldest((int)newlyAcked);
                 sm.Link = SmLink.Attached;
+                gap = sm.Gap;
+                sm.Gap = Modules.ResumeGap.None;
                 sm.Generation++;
                 sm.DetachTimer?.Dispose();
                 sm.DetachTimer = null;
@@ -418,6 +557,14 @@ public sealed partial class XmppSession
         _stage = StreamStage.Closed;
         _transport.AdoptSession(previous);
         StreamManagementLog.Resumed(_server.Logger, previous.JidForLog(), _transport.RemoteAddress);
+        if (gap != Modules.ResumeGap.None)
+        {
+            foreach (var observer in _server.Modules.SessionObservers)
+            {
+                observer.OnResumed(previous, gap);
+            }
+        }
+
         return ResumeOutcome.Resumed;
     }
 

@@ -16,6 +16,9 @@ internal static partial class StreamManagementLog
     [LoggerMessage(1103, LogLevel.Warning, "Session {Jid} exceeded {Bytes} unacknowledged bytes; ending it")]
     public static partial void Overflow(ILogger logger, string jid, int bytes);
 
+    [LoggerMessage(1105, LogLevel.Information, "Detached session {Jid} over its unacknowledged bound: {Count} stanzas ({Bytes} bytes) queued since the drop moved out (messages to offline storage)")]
+    public static partial void Spilled(ILogger logger, string jid, int count, int bytes);
+
     [LoggerMessage(1104, LogLevel.Error, "Stream management failed for {Jid}")]
     public static partial void Failed(ILogger logger, string jid, Exception exception);
 }

@@ -30,8 +30,24 @@ internal sealed class StreamManagementState(StreamManagementHandler handler, str
     /// <summary>A timed &lt;r/&gt; is scheduled.</summary>
     public bool RequestTimerArmed;
 
-    /// <summary>The unacked bound was crossed; the session is being ended.</summary>
+    /// <summary>The unacked bound was crossed while attached and not answered by an ack; the session is being ended.</summary>
     public bool Overflowed;
+
+    /// <summary>An attached session is over the bound and a check whether it acked within the grace is scheduled.</summary>
+    public bool BoundCheckArmed;
+
+    /// <summary>The client's ack count when that check was armed: the check passes if it moved.</summary>
+    public uint AckedAtBoundCheck;
+
+    /// <summary>Stanzas held when the connection dropped. They may have reached the client (its 'h' on resume
+    /// tells), so a spill never takes them: only stanzas queued since, which the client cannot have seen.</summary>
+    public int KeptAtDetach;
+
+    /// <summary>A spill of the oldest stanzas queued while detached is scheduled.</summary>
+    public bool SpillScheduled;
+
+    /// <summary>What spills gave up since the last detach, told to the modules at resume.</summary>
+    public Modules.ResumeGap Gap;
 
     /// <summary>The session is ending (timeout, replacement, close): no resume or detach any more.</summary>
     public bool Ending;

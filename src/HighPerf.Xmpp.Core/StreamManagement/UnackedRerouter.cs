@@ -1,6 +1,7 @@
 using HighPerf.Xmpp.Core.Addressing;
 using HighPerf.Xmpp.Core.Buffers;
 using HighPerf.Xmpp.Core.Hosting;
+using HighPerf.Xmpp.Core.Modules;
 using HighPerf.Xmpp.Core.Protocol;
 using HighPerf.Xmpp.Core.Routing;
 using HighPerf.Xmpp.Core.Sessions;
@@ -14,52 +15,66 @@ namespace HighPerf.Xmpp.Core.StreamManagement;
 /// ends (resumption timeout, clean close, stream error, replacement) are routed again as if sent to its full JID
 /// after it left (RFC 6121 §8.5.3.2.1): messages to the user's other available resources, else offline storage
 /// (XEP-0160); types never stored are dropped or bounced as RFC 6121 says; iq requests get service-unavailable.
-/// Runs once per ended session, off the hot path: it may allocate.
+/// <see cref="Spill"/> does the same for a detached session over its bound, which is still routable: its messages
+/// go straight to offline storage. Runs once per ended session or spill, off the hot path: it may allocate.
 /// </summary>
 internal sealed class UnackedRerouter(XmppServer server)
 {
     private static ReadOnlySpan<byte> StreamOpen =>
         "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"u8;
 
-    public void Reroute(XmppSession ended, UnackedStanzas stanzas)
+    public void Reroute(XmppSession ended, UnackedStanzas stanzas) => Walk(ended, stanzas, spill: false);
+
+    /// <summary>
+    /// For a detached session still in the routing table (it would be found again): messages go straight to offline
+    /// storage (else bounced), iq requests are bounced, presence is dropped. Returns what the session gave up.
+    /// </summary>
+    public ResumeGap Spill(XmppSession detached, UnackedStanzas stanzas) => Walk(detached, stanzas, spill: true);
+
+    public void RerouteOne(XmppSession ended, ReadOnlySpan<byte> stanza)
     {
+        using var tokenizer = new XmlStreamTokenizer(server.Options.XmlLimits);
+        var gap = ResumeGap.None;
+        Parse(tokenizer, ended, stanza, spill: false, ref gap);
+    }
+
+    private ResumeGap Walk(XmppSession session, UnackedStanzas stanzas, bool spill)
+    {
+        var gap = ResumeGap.None;
         if (stanzas.Count == 0)
         {
-            return;
+            return gap;
         }
 
         using var tokenizer = new XmlStreamTokenizer(server.Options.XmlLimits);
         var cursor = stanzas.GetCursor();
         while (cursor.MoveNext())
         {
-            Parse(tokenizer, ended, cursor.Current);
+            Parse(tokenizer, session, cursor.Current, spill, ref gap);
         }
 
+        return gap;
     }
 
-    public void RerouteOne(XmppSession ended, ReadOnlySpan<byte> stanza)
-    {
-        using var tokenizer = new XmlStreamTokenizer(server.Options.XmlLimits);
-        Parse(tokenizer, ended, stanza);
-    }
-
-    private void Parse(XmlStreamTokenizer tokenizer, XmppSession ended, ReadOnlySpan<byte> stanza)
+    private void Parse(XmlStreamTokenizer tokenizer, XmppSession ended, ReadOnlySpan<byte> stanza, bool spill, ref ResumeGap gap)
     {
         // The kept bytes are a stanza as written on the stream: re-read it inside a synthetic stream header.
         tokenizer.Reset();
-        var sink = new Sink(this, ended);
+        var sink = new Sink(this, ended, spill);
         tokenizer.Feed(StreamOpen, ref sink, out _);
         tokenizer.Feed(stanza, ref sink, out _);
+        gap |= sink.Gap;
     }
 
-    private void Handle(XmppSession ended, in XmlElement element)
+    private ResumeGap Handle(XmppSession ended, in XmlElement element, bool spill)
     {
         var name = element.LocalName;
         if (name.SequenceEqual(XmppNames.Message))
         {
-            HandleMessage(ended, element);
+            return HandleMessage(ended, element, spill);
         }
-        else if (name.SequenceEqual(XmppNames.Iq))
+
+        if (name.SequenceEqual(XmppNames.Iq))
         {
             var type = StanzaTypes.ParseIq(element.TypeValue);
             if (type is IqType.Get or IqType.Set)
@@ -67,20 +82,26 @@ internal sealed class UnackedRerouter(XmppServer server)
                 Bounce(ended, element, StanzaErrorCondition.ServiceUnavailable);
             }
         }
+        else if (name.SequenceEqual(XmppNames.Presence))
+        {
+            // Once the session is gone its contacts' state no longer matters (and its unavailable goes out); a
+            // detached one learns the current state at resume instead.
+            return spill ? ResumeGap.PresenceDropped : ResumeGap.None;
+        }
 
-        // Presence: the contact's state is current anyway once the session is gone (and its unavailable goes out).
+        return ResumeGap.None;
     }
 
-    private void HandleMessage(XmppSession ended, in XmlElement element)
+    private ResumeGap HandleMessage(XmppSession ended, in XmlElement element, bool spill)
     {
         var type = StanzaTypes.ParseMessage(element.TypeValue);
         switch (type)
         {
             case MessageType.Error:
-                return;
+                return ResumeGap.None;
             case MessageType.Groupchat:
                 Bounce(ended, element, StanzaErrorCondition.ServiceUnavailable);
-                return;
+                return ResumeGap.None;
         }
 
         Span<byte> fromAttribute = stackalloc byte[element.FromValue.Length + 8];
@@ -94,22 +115,25 @@ internal sealed class UnackedRerouter(XmppServer server)
         }
 
         var bare = ended.BareJid;
-        if (server.Routes.TryGetUser(bare, out var user)
+        if (!spill && server.Routes.TryGetUser(bare, out var user)
             && Router.DeliverToAvailable(user, element, fromAttribute[..fromLength], toAll: type == MessageType.Headline))
         {
-            return;
+            return ResumeGap.None;
         }
 
         if (type == MessageType.Headline)
         {
-            return; // RFC 6121 §8.5.2.2.1: never stored.
+            return ResumeGap.None; // RFC 6121 §8.5.2.2.1: never stored.
         }
 
         var offline = server.Modules.UndeliverableMessages;
         if (offline is null || !offline.TakeUnacknowledged(element, bare))
         {
             Bounce(ended, element, StanzaErrorCondition.ServiceUnavailable);
+            return ResumeGap.None;
         }
+
+        return ResumeGap.MessagesStored;
     }
 
     /// <summary>An error to the original sender when it is a session here (remote senders wait for federation).</summary>
@@ -138,16 +162,18 @@ internal sealed class UnackedRerouter(XmppServer server)
         session.Send(writer.WrittenSpan);
     }
 
-    private readonly struct Sink(UnackedRerouter rerouter, XmppSession ended) : IXmlStreamSink
+    private struct Sink(UnackedRerouter rerouter, XmppSession ended, bool spill) : IXmlStreamSink
     {
-        public bool OnStreamOpen(in StreamHeader header) => true;
+        public ResumeGap Gap;
+
+        public readonly bool OnStreamOpen(in StreamHeader header) => true;
 
         public bool OnElement(in XmlElement element)
         {
-            rerouter.Handle(ended, element);
+            Gap |= rerouter.Handle(ended, element, spill);
             return true;
         }
 
-        public bool OnStreamClose() => true;
+        public readonly bool OnStreamClose() => true;
     }
 }

@@ -84,6 +84,53 @@ internal sealed class UnackedStanzas
         return taken;
     }
 
+    /// <summary>
+    /// Takes stanzas out from position <paramref name="keep"/> on (the <paramref name="keep"/> oldest stay), oldest
+    /// first, until at most <paramref name="targetBytes"/> are held or none is left after <paramref name="keep"/>.
+    /// The rest move up to close the gap. Returns what was taken (the caller processes and releases it); empty when
+    /// nothing was. O(stanzas held): it runs when a detached session crosses its bound, not per stanza.
+    /// </summary>
+    public UnackedStanzas TakeAfter(int keep, int targetBytes)
+    {
+        var taken = new UnackedStanzas();
+        if (keep >= _count || Bytes <= targetBytes)
+        {
+            return taken;
+        }
+
+        var from = _start;
+        for (var i = 0; i < keep; i++)
+        {
+            from += _lengths[(_first + i) % _lengths.Length];
+        }
+
+        var removed = 0;
+        var removedBytes = 0;
+        while (keep + removed < _count && Bytes - removedBytes > targetBytes)
+        {
+            var length = _lengths[(_first + keep + removed) % _lengths.Length];
+            taken.Append(new OutboundParts(_bytes.AsSpan(from + removedBytes, length)));
+            removedBytes += length;
+            removed++;
+        }
+
+        // Close the gap: the bytes after the taken range move down, and so do their lengths in the ring.
+        _bytes.AsSpan(from + removedBytes, _end - from - removedBytes).CopyTo(_bytes.AsSpan(from));
+        _end -= removedBytes;
+        for (var i = keep; i + removed < _count; i++)
+        {
+            _lengths[(_first + i) % _lengths.Length] = _lengths[(_first + i + removed) % _lengths.Length];
+        }
+
+        _count -= removed;
+        if (_count == 0)
+        {
+            Release();
+        }
+
+        return taken;
+    }
+
     /// <summary>Returns the pooled arrays.</summary>
     public void Release()
     {

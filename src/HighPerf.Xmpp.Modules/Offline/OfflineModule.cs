@@ -16,7 +16,7 @@ namespace HighPerf.Xmpp.Modules.Offline;
 /// stamped with its sender and a XEP-0203 delay, and delivered in order at the user's next initial
 /// presence with a non-negative priority. The sender hears nothing unless the user's queue is full.
 /// </summary>
-public sealed class OfflineModule : IXmppModule, IUndeliverableMessageHandler
+public sealed class OfflineModule : IXmppModule, IUndeliverableMessageHandler, ISessionObserver
 {
     private XmppServer? _server;
 
@@ -31,6 +31,7 @@ public sealed class OfflineModule : IXmppModule, IUndeliverableMessageHandler
 
         _server = server;
         registry.SetUndeliverableMessageHandler(this);
+        registry.AddSessionObserver(this);
         registry.AddFeature("msgoffline");
         ImContext.For(server).OnInitialPresence(Deliver);
     }
@@ -58,6 +59,24 @@ public sealed class OfflineModule : IXmppModule, IUndeliverableMessageHandler
         var rawId = element.Id.IsPresent ? element.IdValue.ToArray() : null;
         _ = BounceIfFullAsync(append, sender, rawId, recipientBareJid.ToArray());
         return true;
+    }
+
+    public void OnBound(XmppSession session)
+    {
+    }
+
+    public void OnEnded(XmppSession session, bool lastSessionOfUser)
+    {
+    }
+
+    /// <summary>XEP-0198: messages a detached session moved to offline storage (its bound was crossed) arrive at
+    /// the resume, after the resent backlog; their XEP-0203 delay stamps tell the client where they belong.</summary>
+    public void OnResumed(XmppSession session, ResumeGap gap)
+    {
+        if ((gap & ResumeGap.MessagesStored) != 0 && session.IsAvailable)
+        {
+            Deliver(session);
+        }
     }
 
     public bool TakeUnacknowledged(in XmlElement element, ReadOnlySpan<byte> recipientBareJid)

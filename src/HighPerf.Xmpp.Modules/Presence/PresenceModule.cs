@@ -30,6 +30,14 @@ public sealed class PresenceModule : IXmppModule, ISessionObserver
 
     public void OnBound(XmppSession session) => SessionPresence.Of(session);
 
+    public void OnResumed(XmppSession session, ResumeGap gap)
+    {
+        if ((gap & ResumeGap.PresenceDropped) != 0)
+        {
+            _im!.Presence.ResyncAfterGap(session);
+        }
+    }
+
     public void OnEnded(XmppSession session, bool lastSessionOfUser)
     {
         var im = _im!;

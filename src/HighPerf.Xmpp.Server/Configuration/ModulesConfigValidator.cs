@@ -27,6 +27,7 @@ internal static class ModulesConfigValidator
         RequireRange(sm.MaxUnackedBytes, 4096, 64 * 1024 * 1024, "modules.sm.maxUnackedBytes");
         RequireRange(sm.RequestAfterStanzas, 1, 100_000, "modules.sm.requestAfterStanzas");
         RequireRange(sm.RequestAfterSeconds, 0, 24 * 3600, "modules.sm.requestAfterSeconds");
+        RequireRange(sm.AckGraceSeconds, 1, 3600, "modules.sm.ackGraceSeconds");
         RequireRange(modules.Push.MaxRegistrationsPerAccount, 1, 100, "modules.push.maxRegistrationsPerAccount");
         ValidateMuc(config);
     }

@@ -35,6 +35,7 @@ internal static class ModuleOptions
         MaxUnackedBytes = config.Modules.Sm.MaxUnackedBytes,
         RequestAfterStanzas = config.Modules.Sm.RequestAfterStanzas,
         RequestAfter = TimeSpan.FromSeconds(config.Modules.Sm.RequestAfterSeconds),
+        AckGrace = TimeSpan.FromSeconds(config.Modules.Sm.AckGraceSeconds),
     };
 
     public static PushOptions Push(ServerConfig config) => new()

@@ -72,4 +72,53 @@ public sealed class UnackedStanzasTests
         Assert.Equal(expected.ToList(), Contents(taken));
         taken.Release();
     }
+
+    [Fact]
+    public void TakeAfter_keeps_the_first_ones_takes_the_oldest_of_the_rest_and_closes_the_gap()
+    {
+        var queue = new UnackedStanzas();
+        var all = new List<string>();
+
+        // A ring that has wrapped: acks moved its start before the later appends.
+        for (var i = 0; i < 20; i++)
+        {
+            queue.Append(new OutboundParts(Encoding.UTF8.GetBytes($"<old{i:00}/>")));
+        }
+
+        queue.DropOldest(18);
+        all.AddRange(["<old18/>", "<old19/>"]);
+        for (var i = 0; i < 30; i++)
+        {
+            var text = $"<m{i:00}>{new string('x', 10)}</m{i:00}>";
+            queue.Append(new OutboundParts(Encoding.UTF8.GetBytes(text)));
+            all.Add(text);
+        }
+
+        var target = queue.Bytes - (10 * all[2].Length);
+        var taken = queue.TakeAfter(keep: 2, targetBytes: target);
+        Assert.Equal(all.Skip(2).Take(10).ToList(), Contents(taken));
+        Assert.Equal([.. all.Take(2), .. all.Skip(12)], Contents(queue));
+        Assert.True(queue.Bytes <= target);
+        taken.Release();
+
+        // Appends after a take keep order.
+        queue.Append(new OutboundParts("<late/>"u8));
+        Assert.Equal("<late/>", Contents(queue)[^1]);
+        Assert.Equal(2 + 20 + 1, queue.Count);
+    }
+
+    [Fact]
+    public void TakeAfter_never_takes_the_kept_ones_even_when_they_alone_exceed_the_target()
+    {
+        var queue = new UnackedStanzas();
+        queue.Append(new OutboundParts(new byte[500]));
+        queue.Append(new OutboundParts(new byte[500]));
+        queue.Append(new OutboundParts("<after/>"u8));
+        var taken = queue.TakeAfter(keep: 2, targetBytes: 100);
+        Assert.Equal(["<after/>"], Contents(taken));
+        Assert.Equal(2, queue.Count);
+        Assert.Equal(1000, queue.Bytes);
+        Assert.Equal(0, queue.TakeAfter(keep: 2, targetBytes: 0).Count);
+        taken.Release();
+    }
 }
