@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # perf/compare.sh SCENARIO N [LOADGEN ARGS...]
-# Runs one load-generator scenario (idle, chat, muc, login-storm, roster-presence) with N users against each server in
+# Runs one load-generator scenario (idle, chat, muc, detached, login-storm, roster-presence) with N users against each server in
 # $SERVERS, one after the other, each freshly started (so that memory figures start from an empty server), and
 # prints one table. Accounts user1..userN (password "password", domain bench.example) are created once per server
 # and kept in $PEERS_WORK (default /tmp/highperf-peers). Extra arguments go to the load generator (e.g. --tls
@@ -129,6 +129,12 @@ if scenario == "chat":
              ("p50/p99/p99.9/max ms", lambda r: f"{r.get('latency_p50_ms', '-')}/{r.get('latency_p99_ms', '-')}/{r.get('latency_p999_ms', '-')}/{r.get('latency_max_ms', '-')}"),
              ("CPU µs/msg", lambda r: r.get("server_cpu_us_per_msg")),
              ("alloc B/msg", lambda r: r.get("server_alloc_per_msg"))]
+if scenario == "detached":
+    cols += [("msgs queued each", lambda r: r.get("messages_queued_per_detached_session")),
+             ("heap KiB/attached", lambda r: r.get("heap_kib_per_attached_session")),
+             ("heap KiB/detached", lambda r: r.get("heap_kib_per_detached_session")),
+             ("RSS KiB/attached", lambda r: r.get("rss_kib_per_attached_session")),
+             ("RSS MiB attached/detached", lambda r: f"{round(r.get('server_rss_attached_kib', 0) / 1024, 1)}/{round(r.get('server_rss_detached_kib', 0) / 1024, 1)}")]
 if scenario == "login-storm":
     cols += [("login p50/p99 ms", lambda r: f"{r.get('login_p50_ms', '-')}/{r.get('login_p99_ms', '-')}"),
              ("CPU ms/login", lambda r: r.get("server_cpu_ms_per_login")),

@@ -37,6 +37,8 @@ internal sealed class Options
     public int Rooms { get; private set; } = 10;
     /// <summary>muc: the MUC service's domain; empty: "conference." + --domain.</summary>
     public string MucDomain { get; private set; } = "";
+    /// <summary>detached: chat messages queued for each detached session (they wait unacknowledged).</summary>
+    public int Messages { get; private set; }
 
     public string MucService => MucDomain.Length > 0 ? MucDomain : "conference." + Domain;
 
@@ -82,6 +84,7 @@ internal sealed class Options
                 case "--drain": options.DrainSeconds = Real(); break;
                 case "--rooms": options.Rooms = Int(); break;
                 case "--muc-domain": options.MucDomain = Next(); break;
+                case "--messages": options.Messages = Int(); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }

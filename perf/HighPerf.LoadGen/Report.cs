@@ -24,6 +24,9 @@ internal sealed class Report(Options options)
     private LatencyHistogram _latency = new(), _loginTime = new();
 
     public double LoginSeconds { get; set; }
+
+    /// <summary>detached: the memory figures of the scenario.</summary>
+    public DetachedFigures? Detached { get; set; }
     public double SendSeconds { get; set; }
     public double TargetRate { get; set; }
 
@@ -173,6 +176,16 @@ internal sealed class Report(Options options)
             json.WriteNumber("server_rss_loaded_kib", _rssLoaded);
             json.WriteNumber("server_rss_end_kib", _rssEnd);
             json.WriteNumber("kib_per_session", _rssBaseline > 0 && _rssLoaded > 0 && _counters.Established > 0 ? Round((_rssLoaded - _rssBaseline) / (double)_counters.Established) : -1);
+            if (Detached is { } d)
+            {
+                json.WriteNumber("heap_kib_per_attached_session", Round(d.HeapKiBPerAttached));
+                json.WriteNumber("heap_kib_per_detached_session", Round(d.HeapKiBPerDetached));
+                json.WriteNumber("rss_kib_per_attached_session", Round(d.RssKiBPerAttached));
+                json.WriteNumber("messages_queued_per_detached_session", d.MessagesEach);
+                json.WriteNumber("server_rss_attached_kib", d.RssAttachedKiB);
+                json.WriteNumber("server_rss_detached_kib", d.RssDetachedKiB);
+            }
+
             json.WriteNumber("server_cpu_s", Round(serverCpu));
             json.WriteNumber("server_cpu_cores", Round(serverCpu / Math.Max(window, 1e-9)));
             json.WriteNumber("server_cpu_us_per_msg", delivered > 0 ? Round(serverCpu * 1e6 / delivered) : -1);

@@ -41,6 +41,9 @@ internal sealed partial class Runner(Options options)
                 await LoginAllAsync(rosterFirst: false);
                 await MucAsync();
                 break;
+            case "detached":
+                await DetachedAsync();
+                break;
             case "roster-provision":
                 await ProvisionRostersAsync();
                 break;
@@ -51,7 +54,7 @@ internal sealed partial class Runner(Options options)
                 await RegisterAllAsync();
                 break;
             default:
-                throw new ArgumentException($"unknown scenario '{options.Scenario}' (idle, chat, muc, login-storm, roster-presence, roster-provision, register)");
+                throw new ArgumentException($"unknown scenario '{options.Scenario}' (idle, chat, muc, detached, login-storm, roster-presence, roster-provision, register)");
         }
 
         _report.DisconnectedEarly = Volatile.Read(ref _counters.Disconnected);
@@ -61,17 +64,20 @@ internal sealed partial class Runner(Options options)
     }
 
     /// <summary>Opens, authenticates and binds every session, sends initial presence, starts its receive loop.</summary>
-    private async Task LoginAllAsync(bool rosterFirst)
+    private Task LoginAllAsync(bool rosterFirst) => LoginRangeAsync(rosterFirst, 0, options.Users);
+
+    /// <summary>As <see cref="LoginAllAsync"/> for sessions <paramref name="first"/> … <paramref name="end"/> − 1.</summary>
+    private async Task LoginRangeAsync(bool rosterFirst, int first, int end)
     {
         _report.MarkBaseline();
         _report.PresenceBeforeLogin = Volatile.Read(ref _counters.PresenceReceived);
         var window = new SemaphoreSlim(options.Concurrency);
-        var pending = new List<Task>(options.Users);
+        var pending = new List<Task>(end - first);
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < options.Users; i++)
+        for (var i = first; i < end; i++)
         {
             // Ramp: at most --ramp new sessions per second.
-            while (options.Ramp > 0 && i > options.Ramp * clock.Elapsed.TotalSeconds)
+            while (options.Ramp > 0 && i - first > options.Ramp * clock.Elapsed.TotalSeconds)
             {
                 await Task.Delay(5);
             }

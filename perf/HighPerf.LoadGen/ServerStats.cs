@@ -7,7 +7,7 @@ namespace HighPerf.LoadGen;
 /// HIGHPERF_XMPP_STATS_FILE set (one line of key=value pairs, rewritten every 100 ms): managed bytes allocated
 /// since start (GC.GetTotalAllocatedBytes), GC counts, heap size, bound sessions. Absent for other servers.
 /// </summary>
-internal sealed record ServerStats(long AllocatedBytes, long Gen0, long Gen1, long Gen2, long HeapBytes, long Sessions)
+internal sealed record ServerStats(long AllocatedBytes, long Gen0, long Gen1, long Gen2, long HeapBytes, long Sessions, long RequestedCollections)
 {
     public static ServerStats? Read(string? path)
     {
@@ -29,7 +29,7 @@ internal sealed record ServerStats(long AllocatedBytes, long Gen0, long Gen1, lo
             }
 
             return new ServerStats(values.GetValueOrDefault("allocated"), values.GetValueOrDefault("gen0"), values.GetValueOrDefault("gen1"),
-                values.GetValueOrDefault("gen2"), values.GetValueOrDefault("heap"), values.GetValueOrDefault("sessions"));
+                values.GetValueOrDefault("gen2"), values.GetValueOrDefault("heap"), values.GetValueOrDefault("sessions"), values.GetValueOrDefault("gcs"));
         }
         catch (IOException)
         {
@@ -47,5 +47,27 @@ internal sealed record ServerStats(long AllocatedBytes, long Gen0, long Gen1, lo
 
         await Task.Delay(250).ConfigureAwait(false);
         return Read(path);
+    }
+
+    /// <summary>Asks the server for a full, compacting collection (FILE.gc) and returns the first line written after
+    /// it, so that the heap figure holds only live objects. Null when the server writes no stats or does not answer.</summary>
+    public static async Task<ServerStats?> ReadAfterCollectionAsync(string? path)
+    {
+        if (path is null || Read(path) is not { } before)
+        {
+            return null;
+        }
+
+        await File.WriteAllTextAsync(path + ".gc", "").ConfigureAwait(false);
+        for (var i = 0; i < 300; i++)
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+            if (Read(path) is { } after && after.RequestedCollections > before.RequestedCollections)
+            {
+                return after;
+            }
+        }
+
+        return null;
     }
 }

@@ -147,6 +147,21 @@ internal sealed partial class XmppClient : IAsyncDisposable
         _scan = 0;
     }
 
+    /// <summary>Drops the connection as a phone losing its network does: a reset, no closing tag.</summary>
+    public void Abort()
+    {
+        Closed = true;
+        try
+        {
+            _socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+        }
+
+        _socket.Dispose();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Closed = true;

@@ -177,10 +177,13 @@ public sealed partial class XmppSession
     {
         if (_stage == StreamStage.Bound && TryDetach())
         {
-            // XEP-0198: the connection dropped under a resumable session; it waits for a resume, still bound.
+            // XEP-0198: the connection dropped under a resumable session; it waits for a resume, still bound. Nothing
+            // feeds it meanwhile (a resume brings the new connection's tokenizer), so the used one, with the arrays it
+            // grew, goes now: a fresh one holds no arrays (about 1 KiB less per detached session).
             if (!_feeding)
             {
                 _tokenizer.Dispose();
+                _tokenizer = new XmlStreamTokenizer(_server.Options.XmlLimits);
             }
 
             return;

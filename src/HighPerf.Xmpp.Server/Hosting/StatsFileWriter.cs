@@ -10,6 +10,8 @@ namespace HighPerf.Xmpp.Server.Hosting;
 /// heap, bound sessions), via a temporary file and a rename so a reader never sees half a line. The line is formatted
 /// into a reused buffer; each tick allocates only the file handle (~100 B, ~1 KB/s), which the load generator's
 /// per-message figure includes. Off unless the variable is set; the metrics endpoint (issue #9) supersedes it.
+/// A memory figure needs a heap without garbage: a reader that creates <c>FILE.gc</c> gets a full, compacting
+/// collection before the next line, whose <c>gcs=N</c> (collections so requested) tells it the line is fresh.
 /// </summary>
 internal sealed class StatsFileWriter : IDisposable
 {
@@ -17,6 +19,8 @@ internal sealed class StatsFileWriter : IDisposable
     private readonly XmppServer _server;
     private readonly string _path;
     private readonly string _temporary;
+    private readonly string _gcRequest;
+    private long _requestedCollections;
     private readonly Thread _thread;
     private readonly byte[] _line = new byte[256];
     private volatile bool _stopped;
@@ -26,6 +30,7 @@ internal sealed class StatsFileWriter : IDisposable
         _server = server;
         _path = path;
         _temporary = path + ".tmp";
+        _gcRequest = path + ".gc";
         _thread = new Thread(Run) { IsBackground = true, Name = "stats-file", Priority = ThreadPriority.BelowNormal };
         _thread.Start();
     }
@@ -53,6 +58,21 @@ internal sealed class StatsFileWriter : IDisposable
 
     private void Write()
     {
+        if (File.Exists(_gcRequest))
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            _requestedCollections++;
+            try
+            {
+                File.Delete(_gcRequest);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
         var line = _line.AsSpan();
         var at = 0;
         Field(line, ref at, "allocated="u8, GC.GetTotalAllocatedBytes(precise: false));
@@ -61,6 +81,7 @@ internal sealed class StatsFileWriter : IDisposable
         Field(line, ref at, " gen2="u8, GC.CollectionCount(2));
         Field(line, ref at, " heap="u8, GC.GetTotalMemory(forceFullCollection: false));
         Field(line, ref at, " sessions="u8, _server.Routes.SessionCount);
+        Field(line, ref at, " gcs="u8, _requestedCollections);
         line[at++] = (byte)'\n';
         try
         {
