@@ -191,6 +191,13 @@ public sealed class WebSocketTestClient : IAsyncDisposable
     /// <summary>Messages received since <see cref="CountOnly"/>.</summary>
     public long Counted => Interlocked.Read(ref _counted);
 
+    /// <summary>Drops the connection without &lt;close/&gt; or a close handshake, as a browser tab that loses its network.</summary>
+    public async Task AbortAsync()
+    {
+        _socket.Abort();
+        await Task.WhenAny(_reader, Task.Delay(TimeSpan.FromSeconds(2)));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_socket.State == WebSocketState.Open)
