@@ -147,29 +147,44 @@ public sealed partial class ServerHost : IAsyncDisposable
         }
 
         ServerLog.ShuttingDown(_logger, reason);
+        var stage = "control socket";
+        var started = Environment.TickCount64;
+        using var watchdog = new Timer(
+            _ => ServerLog.ShutdownSlow(_logger, (int)((Environment.TickCount64 - started) / 1000), Volatile.Read(ref stage)),
+            null, ShutdownReportEvery, ShutdownReportEvery);
         await StopOperationsAsync().ConfigureAwait(false);
         if (_metrics is not null)
         {
+            Volatile.Write(ref stage, "metrics endpoint");
             await _metrics.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_http is not null)
         {
+            Volatile.Write(ref stage, "HTTP transports");
             await _http.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
         }
 
+        Volatile.Write(ref stage, "c2s listeners and connections");
         await _transport.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        Volatile.Write(ref stage, "module stop handlers");
         foreach (var stop in Server.Modules.StopHandlers)
         {
             stop();
         }
 
+        Volatile.Write(ref stage, "store commit");
         await _store.CommitAsync().ConfigureAwait(false);
+        Volatile.Write(ref stage, "store close (in-flight operations, final checkpoint)");
         await _store.DisposeAsync().ConfigureAwait(false);
+        Volatile.Write(ref stage, "TLS contexts and metrics");
         _tls?.Dispose();
         Server.Metrics.Dispose();
         ServerLog.Stopped(_logger);
     }
+
+    /// <summary>While a stop takes longer than this, the stage it waits on is logged at this interval.</summary>
+    private static readonly TimeSpan ShutdownReportEvery = TimeSpan.FromSeconds(5);
 
     public async ValueTask DisposeAsync() => await StopAsync("disposed").ConfigureAwait(false);
 

@@ -44,4 +44,8 @@ internal static partial class ServerLog
     // The last line of a start: supervisors and the external test mode wait for it, not for the first listener.
     [LoggerMessage(3012, LogLevel.Information, "Ready")]
     public static partial void Ready(ILogger logger);
+
+    // A stop that hangs says where: an operator (or a test) sees the stage instead of silence until SIGKILL.
+    [LoggerMessage(3013, LogLevel.Warning, "Shutdown still waiting after {Seconds} s: {Stage}")]
+    public static partial void ShutdownSlow(ILogger logger, int seconds, string stage);
 }

@@ -296,9 +296,10 @@ public sealed partial class ExternalServer : IAsyncDisposable
                 }
                 catch (OperationCanceledException)
                 {
+                    var stacks = await Processes.ThreadStacks.CaptureAsync(process.Id);
                     process.Kill();
                     await process.WaitForExitAsync();
-                    throw new InvalidOperationException($"{_binary} did not stop within {StopTimeout.TotalSeconds} s of SIGTERM:\n{Output}");
+                    throw new InvalidOperationException($"{_binary} did not stop within {StopTimeout.TotalSeconds} s of SIGTERM:\n{Output}\nThreads:\n{stacks}");
                 }
             }
 

@@ -135,7 +135,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"The server did not exit within {timeout}; its output so far:\n{Output}");
+            var stacks = await ThreadStacks.CaptureAsync(_process.Id);
+            throw new TimeoutException($"The server did not exit within {timeout}; its output so far:\n{Output}\nThreads:\n{stacks}");
         }
 
         await _process.WaitForExitAsync();
