@@ -4,7 +4,7 @@ namespace HighPerf.Xmpp.Core.Federation;
 
 /// <summary>What an s2s stream needs from its connection beyond a c2s one: client-side TLS for streams we open,
 /// and the peer certificate's verdict for a domain (RFC 6125 against the system trust store and configured CAs).</summary>
-public interface IS2sSessionTransport : ISessionTransport
+public interface IServerStreamTransport : ISessionTransport
 {
     /// <summary>Session loop only. Starts TLS as the client once &lt;proceed/&gt; was read, asking for
     /// <paramref name="remoteDomain"/> by SNI and presenting our certificate for <paramref name="localDomain"/>.</summary>

@@ -139,7 +139,7 @@ public sealed class OutboundLink
     }
 
     /// <summary>The transport connected: this stream now negotiates for the link.</summary>
-    internal bool Attach(S2sSession stream, long attempt)
+    public bool Attach(S2sSession stream, long attempt)
     {
         lock (_gate)
         {

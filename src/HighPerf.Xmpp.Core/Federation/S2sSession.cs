@@ -18,7 +18,7 @@ public sealed partial class S2sSession
 {
     private readonly XmppServer _server;
     private readonly Federation _federation;
-    private readonly IS2sSessionTransport _transport;
+    private readonly IServerStreamTransport _transport;
     private readonly OutboundLink? _link;
     private readonly XmlStreamTokenizer _tokenizer;
     private S2sStage _stage;
@@ -34,7 +34,7 @@ public sealed partial class S2sSession
     private int _ended;
 
     /// <summary>A stream a peer opened to us.</summary>
-    public S2sSession(Federation federation, IS2sSessionTransport transport)
+    public S2sSession(Federation federation, IServerStreamTransport transport)
     {
         _federation = federation;
         _server = federation.Server;
@@ -43,7 +43,7 @@ public sealed partial class S2sSession
     }
 
     /// <summary>A stream we open for <paramref name="link"/> (call <see cref="Start"/> once connected).</summary>
-    public S2sSession(Federation federation, IS2sSessionTransport transport, OutboundLink link)
+    public S2sSession(Federation federation, IServerStreamTransport transport, OutboundLink link)
         : this(federation, transport)
     {
         _link = link;
@@ -51,7 +51,7 @@ public sealed partial class S2sSession
         _remoteDomain = link.RemoteDomain;
     }
 
-    public IS2sSessionTransport Transport => _transport;
+    public IServerStreamTransport Transport => _transport;
 
     public bool IsOutbound => _link is not null;
 
@@ -62,6 +62,9 @@ public sealed partial class S2sSession
 
     /// <summary>Why the stream closed (a stream error's name, "stream-closed", "idle"…), for the connection's log line.</summary>
     public string? CloseReason { get; private set; }
+
+    /// <summary>Our domain of this stream once known (the header's 'to' on a receiving stream), for the TLS certificate.</summary>
+    public string? LocalName => _localDomain is null ? null : Encoding.UTF8.GetString(_localDomain);
 
     /// <summary>The peer's domain once known (its header 'from', or the link's remote domain), for logs.</summary>
     public string PeerName => _remoteDomain is null ? "?" : Encoding.UTF8.GetString(_remoteDomain);
