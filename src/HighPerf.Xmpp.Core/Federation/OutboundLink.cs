@@ -40,6 +40,9 @@ public sealed class OutboundLink
 
     public Federation Federation => _federation;
 
+    /// <summary>How the current stream authenticated ("EXTERNAL" or "dialback"); "-" while not ready.</summary>
+    public string AuthenticatedBy { get; private set; } = "-";
+
     public LinkState State
     {
         get
@@ -192,6 +195,7 @@ public sealed class OutboundLink
             _pending.Clear();
             _pendingBytes = 0;
             _state = LinkState.Ready;
+            AuthenticatedBy = stream.AuthenticatedBy;
         }
 
         stream.TouchOutbound();
@@ -237,6 +241,7 @@ public sealed class OutboundLink
 
             var wasReady = _state == LinkState.Ready;
             _state = LinkState.Idle;
+            AuthenticatedBy = "-";
             _stream = null;
             bounced = [.. _pending];
             _pending.Clear();
