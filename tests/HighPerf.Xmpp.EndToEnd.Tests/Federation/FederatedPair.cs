@@ -27,7 +27,8 @@ internal sealed class FederatedPair : IAsyncDisposable
 
     /// <param name="configure">Applied to both servers' federation sections (policy tests).</param>
     /// <param name="configureBeta">Applied to beta's whole config after that.</param>
-    public static async Task<FederatedPair> StartAsync(Action<FederationConfig>? configure = null, Action<ServerConfig>? configureBeta = null, string[]? users = null)
+    public static async Task<FederatedPair> StartAsync(
+        Action<FederationConfig>? configure = null, Action<ServerConfig>? configureBeta = null, string[]? users = null, Action<ServerConfig>? configureAlpha = null)
     {
         var alphaPort = FreePort("127.0.0.2");
         var betaPort = FreePort("127.0.0.3");
@@ -35,6 +36,7 @@ internal sealed class FederatedPair : IAsyncDisposable
         {
             Configure(config, AlphaDomain, "127.0.0.2", alphaPort, BetaDomain, $"127.0.0.3:{betaPort}");
             configure?.Invoke(config.Federation);
+            configureAlpha?.Invoke(config);
         });
         TestServer beta;
         try
