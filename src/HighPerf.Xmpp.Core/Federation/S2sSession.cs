@@ -134,8 +134,24 @@ public sealed partial class S2sSession
         ScheduleIdleCheck();
     }
 
-    /// <summary>Receiving side: the connection was accepted.</summary>
-    public void OnAccepted() => ScheduleIdleCheck();
+    /// <summary>Receiving side: the connection was accepted. One that authenticates no domain pair within the c2s
+    /// authentication timeout is closed (a stream used only for db:verify is done well before).</summary>
+    public void OnAccepted()
+    {
+        ScheduleIdleCheck();
+        var timeout = _server.Options.AuthenticationTimeout;
+        if (timeout > TimeSpan.Zero)
+        {
+            _transport.Schedule(timeout, static state =>
+            {
+                var stream = (S2sSession)state!;
+                if (stream._pairs is null && stream._stage != S2sStage.Closed)
+                {
+                    stream.CloseWithStreamError(StreamErrorCondition.ConnectionTimeout);
+                }
+            }, this);
+        }
+    }
 
     /// <summary>The TLS handshake we started as the client finished: the stream restarts over TLS (RFC 6120 §5.4.3.3).</summary>
     public void OnTlsClientEstablished()
