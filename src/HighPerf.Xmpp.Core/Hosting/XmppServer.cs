@@ -58,6 +58,10 @@ public sealed class XmppServer
 
     public Router Router { get; }
 
+    /// <summary>Server-to-server federation when enabled (set once by the host before listeners start); null:
+    /// other domains are answered remote-server-not-found.</summary>
+    public Federation.Federation? Federation { get; set; }
+
     public ILoggerFactory LoggerFactory { get; }
 
     public ILogger Logger { get; }

@@ -13,4 +13,8 @@ namespace HighPerf.Xmpp.Core.Modules;
 public interface IPresenceHandler
 {
     void HandleOutbound(XmppSession sender, in XmlElement element, PresenceType type, ReadOnlySpan<byte> to, in JidParts toParts);
+
+    /// <summary>A presence stanza from another server (s2s): <paramref name="sender"/> is the remote entity's stand-in
+    /// (<see cref="XmppSession.IsRemote"/>), <paramref name="to"/> a local JID.</summary>
+    void HandleRemote(XmppSession sender, in XmlElement element, PresenceType type, ReadOnlySpan<byte> to, in JidParts toParts);
 }

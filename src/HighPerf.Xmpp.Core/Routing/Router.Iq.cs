@@ -72,7 +72,7 @@ public sealed partial class Router
 
                 break;
             case Destination.Remote:
-                Bounce(sender, element, to, StanzaErrorCondition.RemoteServerNotFound);
+                SendRemote(sender, element, to, parts);
                 break;
             default:
                 if (isRequest)

@@ -40,7 +40,7 @@ public sealed partial class Router
 
                 break;
             case Destination.Remote:
-                Bounce(sender, element, to, StanzaErrorCondition.RemoteServerNotFound);
+                SendRemote(sender, element, to, parts);
                 break;
             default:
                 // A message to the server itself: no module takes messages, so tell the sender.

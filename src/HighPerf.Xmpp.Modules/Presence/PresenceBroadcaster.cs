@@ -66,6 +66,8 @@ internal sealed partial class PresenceBroadcaster(ImContext im)
             }
         }
 
+        im.Remote.BroadcastUnavailable(sender);
+
         foreach (var session in user.Sessions)
         {
             if (session != sender && session.IsAvailable)
@@ -94,6 +96,11 @@ internal sealed partial class PresenceBroadcaster(ImContext im)
             var bare = at < 0 ? jid.AsSpan() : jid.AsSpan(0, at);
             if (!Routes.TryGetUser(bare, out var target))
             {
+                if (im.Remote.IsRemote(jid) && (roster is null || !RosterItems.HasFrom(roster.Find(bare))))
+                {
+                    im.Remote.SendUnavailableTo(sender, jid);
+                }
+
                 continue;
             }
 

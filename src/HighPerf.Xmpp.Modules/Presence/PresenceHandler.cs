@@ -43,6 +43,99 @@ internal sealed class PresenceHandler(ImContext im) : IPresenceHandler
         Directed(sender, element, type, to, toParts);
     }
 
+    /// <summary>
+    /// Presence from another server (RFC 6121 §3, §4 as the contact's server sees it): subscription stanzas go to
+    /// the state machine's inbound side, probes are answered from the current state when the prober is subscribed,
+    /// everything else is delivered to the addressed resource or the user's available resources.
+    /// </summary>
+    public void HandleRemote(XmppSession sender, in XmlElement element, PresenceType type, ReadOnlySpan<byte> to, in JidParts toParts)
+    {
+        switch (type)
+        {
+            case PresenceType.Invalid:
+                sender.SendError(element, StanzaErrorCondition.BadRequest, to);
+                return;
+            case PresenceType.Subscribe or PresenceType.Subscribed or PresenceType.Unsubscribe or PresenceType.Unsubscribed:
+                im.Subscriptions.HandleRemote(sender, element, type, toParts.Bare(to));
+                return;
+            case PresenceType.Probe:
+                AnswerProbe(sender, toParts.Bare(to));
+                return;
+        }
+
+        var server = im.Server;
+        if (!toParts.HasLocal || !server.Routes.TryGetUser(toParts.Bare(to), out var target))
+        {
+            return; // RFC 6121 §8.5.2.2.2 / §8.5.3.2.2: presence for an offline user or the server is dropped
+        }
+
+        if (toParts.HasResource)
+        {
+            target.FindByResource(toParts.Resource(to))?.DeliverStamped(element, sender.FromAttribute);
+            return;
+        }
+
+        foreach (var session in target.Sessions)
+        {
+            if (session.IsAvailable)
+            {
+                session.DeliverStamped(element, sender.FromAttribute);
+            }
+        }
+    }
+
+    /// <summary>RFC 6121 §4.3.2: a subscriber gets the last presence of each available resource, or unavailable;
+    /// anyone else learns nothing.</summary>
+    private void AnswerProbe(XmppSession prober, ReadOnlySpan<byte> owner)
+    {
+        var server = im.Server;
+        if (!server.Routes.TryGetUser(owner, out var user))
+        {
+            if (server.Router.AccountExists(owner) && RosterItems.HasFrom(server.Store.Rosters.Get(owner, prober.BareJid)))
+            {
+                im.Remote.SendStanza(owner, prober.BareJid, UnavailableFor(owner, prober.FullJid));
+            }
+
+            return;
+        }
+
+        var roster = im.RosterOf(user);
+        bool subscribed;
+        lock (user.Gate)
+        {
+            subscribed = RosterItems.HasFrom(roster.Find(prober.BareJid));
+        }
+
+        if (!subscribed)
+        {
+            return;
+        }
+
+        var sent = false;
+        foreach (var session in user.Sessions)
+        {
+            if (session.IsAvailable)
+            {
+                sent |= SessionPresence.Of(session).SendLast(prober, session.FromAttribute);
+            }
+        }
+
+        if (!sent)
+        {
+            im.Remote.SendStanza(owner, prober.BareJid, UnavailableFor(owner, prober.FullJid));
+        }
+    }
+
+    private static byte[] UnavailableFor(ReadOnlySpan<byte> from, ReadOnlySpan<byte> to)
+    {
+        using var writer = new Core.Buffers.PooledBufferWriter(64 + from.Length + to.Length);
+        writer.Write("<presence"u8);
+        EscapingWriter.WriteEscapedAttribute(writer, "from"u8, from);
+        EscapingWriter.WriteEscapedAttribute(writer, "to"u8, to);
+        writer.Write(" type='unavailable'/>"u8);
+        return writer.ToArray();
+    }
+
     private void Available(XmppSession sender, in XmlElement element)
     {
         var state = SessionPresence.Of(sender);
@@ -58,9 +151,11 @@ internal sealed class PresenceHandler(ImContext im) : IPresenceHandler
         }
 
         im.Presence.Broadcast(sender, element);
+        im.Remote.Broadcast(sender, element);
         if (initial)
         {
             im.Presence.SendPresenceToNewResource(sender);
+            im.Remote.SendProbes(sender);
             im.Subscriptions.DeliverPendingRequests(sender);
             im.RaiseInitialPresence(sender);
         }
@@ -76,6 +171,7 @@ internal sealed class PresenceHandler(ImContext im) : IPresenceHandler
         }
 
         im.Presence.Broadcast(sender, element);
+        im.Remote.Broadcast(sender, element);
         sender.IsAvailable = false;
         SessionPresence.Of(sender).ClearLast();
         im.Presence.SendUnavailableToDirected(sender, skipWatchers: true);
@@ -90,13 +186,14 @@ internal sealed class PresenceHandler(ImContext im) : IPresenceHandler
     {
         var server = im.Server;
         var destination = server.Router.Classify(to, parts);
-        if (destination == Router.Destination.Remote)
+        var remote = destination == Router.Destination.Remote;
+        if (remote && server.Federation is null)
         {
             sender.SendError(element, StanzaErrorCondition.RemoteServerNotFound, to);
             return;
         }
 
-        if (destination is not (Router.Destination.LocalBare or Router.Destination.LocalFull))
+        if (!remote && destination is not (Router.Destination.LocalBare or Router.Destination.LocalFull))
         {
             return;
         }
@@ -108,6 +205,12 @@ internal sealed class PresenceHandler(ImContext im) : IPresenceHandler
         else if (type == PresenceType.Unavailable)
         {
             SessionPresence.Of(sender).RemoveDirected(to);
+        }
+
+        if (remote)
+        {
+            im.Remote.SendDirected(sender, element, to, parts);
+            return;
         }
 
         if (!server.Routes.TryGetUser(parts.Bare(to), out var target))

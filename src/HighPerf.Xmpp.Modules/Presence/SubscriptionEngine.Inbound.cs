@@ -14,7 +14,7 @@ internal sealed partial class SubscriptionEngine
             // RFC 6121 §8.5.1: no such user; a subscribe is declined on its behalf, the rest is dropped.
             if (type == PresenceType.Subscribe)
             {
-                await InboundAsync(from, owner, PresenceType.Unsubscribed, Build(owner, from, PresenceType.Unsubscribed));
+                await ToContactAsync(from, owner, PresenceType.Unsubscribed, Build(owner, from, PresenceType.Unsubscribed));
             }
 
             return;
@@ -60,7 +60,7 @@ internal sealed partial class SubscriptionEngine
         if (RosterItems.HasFrom(current))
         {
             // RFC 6121 §3.1.3: already subscribed: the server answers for the contact, who is not bothered.
-            await InboundAsync(from, owner, PresenceType.Subscribed, Build(owner, from, PresenceType.Subscribed));
+            await ToContactAsync(from, owner, PresenceType.Subscribed, Build(owner, from, PresenceType.Subscribed));
             return;
         }
 
@@ -68,7 +68,7 @@ internal sealed partial class SubscriptionEngine
         {
             // RFC 6121 §3.4: pre-approved: granted at once.
             await CommitAndPushAsync(owner, from, im.Rosters.Change(owner, from, item => ApprovePending(item, from, consumePreApproval: true)));
-            await InboundAsync(from, owner, PresenceType.Subscribed, Build(owner, from, PresenceType.Subscribed));
+            await ToContactAsync(from, owner, PresenceType.Subscribed, Build(owner, from, PresenceType.Subscribed));
             StartWatching(owner: owner, watcher: from);
             return;
         }

@@ -27,13 +27,14 @@ internal sealed partial class SubscriptionEngine(ImContext im)
         }
 
         var destination = im.Server.Router.Classify(to, parts);
-        if (destination == Router.Destination.Remote)
+        if (destination == Router.Destination.Remote && !im.Remote.IsRemote(to))
         {
+            // No federation (or a module's hosted domain, which takes no subscriptions).
             sender.SendError(element, StanzaErrorCondition.RemoteServerNotFound, to);
             return;
         }
 
-        if (destination is not (Router.Destination.LocalBare or Router.Destination.LocalFull))
+        if (destination is not (Router.Destination.LocalBare or Router.Destination.LocalFull or Router.Destination.Remote))
         {
             return;
         }
@@ -62,8 +63,32 @@ internal sealed partial class SubscriptionEngine(ImContext im)
             PresenceBroadcaster.SendUnavailable(owner, watcher);
             PresenceBroadcaster.RemoveWatcher(owner, watcher);
         }
+        else if (type == PresenceType.Unsubscribed && im.Remote.IsRemote(contact) && Routes.TryGetUser(user, out var local))
+        {
+            im.Remote.SendUnavailable(local, contact);
+        }
 
-        return InboundAsync(contact, user, type, Build(user, contact, type));
+        return ToContactAsync(contact, user, type, Build(user, contact, type));
+    }
+
+    /// <summary>A subscription stanza from a remote contact (over s2s) for the local user <paramref name="owner"/>.</summary>
+    public void HandleRemote(XmppSession sender, in XmlElement element, PresenceType type, ReadOnlySpan<byte> owner)
+    {
+        var from = sender.BareJid.ToArray();
+        var user = owner.ToArray();
+        _ = RunGuardedAsync(InboundAsync(user, from, type, Stamp(element, from, user)));
+    }
+
+    /// <summary>The contact's side of a stanza: processed here for a local contact, sent over s2s for a remote one.</summary>
+    private Task ToContactAsync(byte[] contact, byte[] from, PresenceType type, byte[] stanza)
+    {
+        if (!im.Remote.IsRemote(contact))
+        {
+            return InboundAsync(contact, from, type, stanza);
+        }
+
+        im.Remote.SendStanza(from, contact, stanza);
+        return Task.CompletedTask;
     }
 
     /// <summary>Subscription requests that arrived while the user was away, to a resource that just became available.</summary>
@@ -89,13 +114,13 @@ internal sealed partial class SubscriptionEngine(ImContext im)
         {
             case PresenceType.Subscribe:
                 await CommitAndPushAsync(user, contact, im.Rosters.Change(user, contact, item => OutboundSubscribe(item, contact)));
-                await InboundAsync(contact, user, type, stanza);
+                await ToContactAsync(contact, user, type, stanza);
                 break;
             case PresenceType.Subscribed:
                 var approved = await CommitAndPushAsync(user, contact, im.Rosters.Change(user, contact, item => OutboundSubscribed(item, contact)));
                 if (approved.Before?.PendingIn == true && approved.After?.PendingIn == false)
                 {
-                    await InboundAsync(contact, user, type, stanza);
+                    await ToContactAsync(contact, user, type, stanza);
                     StartWatching(owner: user, watcher: contact);
                 }
 
@@ -103,7 +128,7 @@ internal sealed partial class SubscriptionEngine(ImContext im)
             case PresenceType.Unsubscribe:
                 if ((await CommitAndPushAsync(user, contact, im.Rosters.Change(user, contact, OutboundUnsubscribe))).Changed)
                 {
-                    await InboundAsync(contact, user, type, stanza);
+                    await ToContactAsync(contact, user, type, stanza);
                 }
 
                 break;
@@ -116,7 +141,7 @@ internal sealed partial class SubscriptionEngine(ImContext im)
                         StopWatching(owner: user, watcher: contact);
                     }
 
-                    await InboundAsync(contact, user, type, stanza);
+                    await ToContactAsync(contact, user, type, stanza);
                 }
 
                 break;
@@ -203,6 +228,16 @@ internal sealed partial class SubscriptionEngine(ImContext im)
     /// <summary><paramref name="watcher"/> now receives <paramref name="owner"/>'s presence: tell it now.</summary>
     private void StartWatching(byte[] owner, byte[] watcher)
     {
+        if (im.Remote.IsRemote(watcher))
+        {
+            if (Routes.TryGetUser(owner, out var local))
+            {
+                im.Remote.SendCurrentPresence(local, watcher);
+            }
+
+            return;
+        }
+
         if (Routes.TryGetUser(owner, out var ownerUser) && Routes.TryGetUser(watcher, out var watcherUser))
         {
             PresenceBroadcaster.AddWatcher(ownerUser, watcherUser);
@@ -213,6 +248,16 @@ internal sealed partial class SubscriptionEngine(ImContext im)
     /// <summary><paramref name="watcher"/> no longer receives <paramref name="owner"/>'s presence: it goes unavailable for it.</summary>
     private void StopWatching(byte[] owner, byte[] watcher)
     {
+        if (im.Remote.IsRemote(watcher))
+        {
+            if (Routes.TryGetUser(owner, out var local))
+            {
+                im.Remote.SendUnavailable(local, watcher);
+            }
+
+            return;
+        }
+
         if (Routes.TryGetUser(owner, out var ownerUser) && Routes.TryGetUser(watcher, out var watcherUser))
         {
             PresenceBroadcaster.SendUnavailable(ownerUser, watcherUser);

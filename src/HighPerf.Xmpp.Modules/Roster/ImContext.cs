@@ -23,6 +23,7 @@ internal sealed class ImContext
         Rosters = new RosterBook(server);
         Presence = new PresenceBroadcaster(this);
         Subscriptions = new SubscriptionEngine(this);
+        Remote = new RemoteContacts(this);
     }
 
     public XmppServer Server { get; }
@@ -34,6 +35,9 @@ internal sealed class ImContext
     public PresenceBroadcaster Presence { get; }
 
     public SubscriptionEngine Subscriptions { get; }
+
+    /// <summary>Presence to contacts on other servers (does nothing while federation is off).</summary>
+    public RemoteContacts Remote { get; }
 
     /// <summary>XEP-0191 blocklists when the blocking module is enabled (presence broadcast skips blocked pairs).</summary>
     public Blocking.Blocklists? Blocking { get; set; }

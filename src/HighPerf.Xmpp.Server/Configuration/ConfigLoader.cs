@@ -115,6 +115,11 @@ public static class ConfigLoader
             ValidateHttp(config.Http);
         }
 
+        if (config.Federation.Enabled)
+        {
+            ValidateFederation(config.Federation);
+        }
+
         if (config.Control.Enabled && System.Text.Encoding.UTF8.GetByteCount(config.ControlSocketPath()) > 107)
         {
             throw new ConfigException($"control.socket: '{config.ControlSocketPath()}' is longer than a Unix socket path may be (107 bytes); set control.socket to a shorter path.");
@@ -127,6 +132,57 @@ public static class ConfigLoader
         {
             throw new ConfigException($"logging.level: '{config.Logging.Level}' is not one of {string.Join(", ", LogLevels)}.");
         }
+    }
+
+    private static void ValidateFederation(FederationConfig federation)
+    {
+        for (var i = 0; i < federation.Listen.Count; i++)
+        {
+            ParseEndPoint(federation.Listen[i], $"federation.listen[{i}]");
+        }
+
+        for (var i = 0; i < federation.ListenDirectTls.Count; i++)
+        {
+            ParseEndPoint(federation.ListenDirectTls[i], $"federation.listenDirectTls[{i}]");
+        }
+
+        foreach (var (domain, route) in federation.Routes)
+        {
+            ParseRoute(route, $"federation.routes.{domain}");
+        }
+
+        foreach (var file in federation.ExtraCaFiles)
+        {
+            if (!File.Exists(file))
+            {
+                throw new ConfigException($"federation.extraCaFiles: '{file}' does not exist.");
+            }
+        }
+
+        if (!federation.AllowDialback && !federation.RequireTls)
+        {
+            throw new ConfigException("federation.allowDialback: false needs federation.requireTls (SASL EXTERNAL runs over TLS only).");
+        }
+
+        RequireRange(federation.IdleTimeoutSeconds, 0, 86_400, "federation.idleTimeoutSeconds");
+        RequireRange(federation.ConnectTimeoutSeconds, 1, 600, "federation.connectTimeoutSeconds");
+        RequireRange(federation.QueueBytesPerDomain, 4096, 1024 * 1024 * 1024, "federation.queueBytesPerDomain");
+        RequireRange(federation.MaxInboundStreamsPerDomain, 1, 1024, "federation.maxInboundStreamsPerDomain");
+    }
+
+    /// <summary>"host:port" or "tls:host:port" (direct TLS); the host may be a name, an IPv4 address or a bracketed IPv6 one.</summary>
+    public static (string Host, int Port, bool DirectTls) ParseRoute(string value, string key)
+    {
+        var directTls = value.StartsWith("tls:", StringComparison.Ordinal);
+        var rest = directTls ? value[4..] : value;
+        var colon = rest.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(rest.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
+        {
+            throw new ConfigException($"{key}: '{value}' is not host:port or tls:host:port.");
+        }
+
+        var host = rest[..colon].Trim('[', ']');
+        return (host, port, directTls);
     }
 
     private static void ValidateHttp(HttpConfig http)

@@ -8,6 +8,7 @@ using HighPerf.Xmpp.Server.Control;
 using HighPerf.Xmpp.Server.Metrics;
 using HighPerf.Xmpp.Storage.Abstractions;
 using HighPerf.Xmpp.Storage.Faster;
+using HighPerf.Xmpp.Transport.Federation;
 using HighPerf.Xmpp.Transport.Hosting;
 using HighPerf.Xmpp.Transport.Tls;
 using HighPerf.Xmpp.Xml.Tokenizer;
@@ -28,6 +29,7 @@ public sealed partial class ServerHost : IAsyncDisposable
     private readonly XmppTransportHost _transport;
     private MetricsEndpoint? _metrics;
     private HttpTransportHost? _http;
+    private S2sTransportHost? _s2s;
     private ControlServer? _control;
     private int _stopped;
 
@@ -59,6 +61,12 @@ public sealed partial class ServerHost : IAsyncDisposable
 
     /// <summary>Open client connections (negotiating or bound).</summary>
     public int ConnectionCount => _transport.ConnectionCount;
+
+    /// <summary>Bound s2s listeners (STARTTLS ones first); empty when federation is off.</summary>
+    public IReadOnlyList<IPEndPoint> S2sEndPoints => _s2s?.BoundEndPoints ?? [];
+
+    /// <summary>Open s2s connections, both directions.</summary>
+    public int S2sConnectionCount => _s2s?.ConnectionCount ?? 0;
 
     /// <summary>Bound STARTTLS listeners then direct-TLS listeners, in configuration order.</summary>
     public IReadOnlyList<IPEndPoint> EndPoints => _transport.BoundEndPoints;
@@ -94,7 +102,18 @@ public sealed partial class ServerHost : IAsyncDisposable
             ServerLog.Modules(logger, string.Join(", ", server.Modules.EnabledModules));
             transport = new XmppTransportHost(server, TransportOptionsFrom(config, tls));
             host = new ServerHost(config, loggerFactory, store, tls, server, transport);
+            if (config.Federation.Enabled)
+            {
+                host._s2s = FederationSetup.Create(config, server, transport, certificateFiles);
+            }
+
             await transport.StartAsync(ListenersFrom(config)).ConfigureAwait(false);
+            if (host._s2s is not null)
+            {
+                await host._s2s.StartAsync(FederationSetup.Listeners(config.Federation.Listen, "federation.listen"),
+                    FederationSetup.Listeners(config.Federation.ListenDirectTls, "federation.listenDirectTls")).ConfigureAwait(false);
+            }
+
             if (config.Http.Enabled)
             {
                 host._http = await HttpTransportHost.StartAsync(server, HttpOptionsFrom(config, certificateFiles)).ConfigureAwait(false);
@@ -122,6 +141,11 @@ public sealed partial class ServerHost : IAsyncDisposable
                 if (host._http is not null)
                 {
                     await host._http.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+                }
+
+                if (host._s2s is not null)
+                {
+                    await host._s2s.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
                 }
             }
 
@@ -163,6 +187,12 @@ public sealed partial class ServerHost : IAsyncDisposable
         {
             Volatile.Write(ref stage, "HTTP transports");
             await _http.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        }
+
+        if (_s2s is not null)
+        {
+            Volatile.Write(ref stage, "s2s listeners and links");
+            await _s2s.StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
 
         Volatile.Write(ref stage, "c2s listeners and connections");

@@ -61,6 +61,13 @@ public sealed class XmppTransportHost : IAsyncDisposable
     /// <summary>Open client connections (negotiating or bound).</summary>
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>The worker loops, shared with the s2s connections.</summary>
+    internal IEventLoopGroup WorkerGroup => _workerGroup;
+
+    internal IEventLoopGroup BossGroup => _bossGroup;
+
+    internal TransportOptions Options => _options;
+
     /// <summary>Open connections with their session, for admin commands (a snapshot; not for routing).</summary>
     public IEnumerable<XmppSession> Sessions
     {
