@@ -37,12 +37,13 @@ public sealed class DurabilityTests : IDisposable
     public async Task Concurrent_writes_share_group_commits()
     {
         await using var store = FasterDataStore.Open(new StoreOptions { Directory = _folder.Path, CommitInterval = TimeSpan.FromMilliseconds(20) });
-        var started = System.Diagnostics.Stopwatch.StartNew();
+        var before = store.CommitStatistics.Commits;
 
         await Task.WhenAll(Enumerable.Range(0, 200).Select(i => store.Accounts.CreateAsync(System.Text.Encoding.UTF8.GetBytes($"u{i}@x"), Accounts.Make(i)).AsTask()));
 
-        // 200 sequential commits of 20 ms would take 4 s; shared ones take a few intervals.
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"took {started.Elapsed}");
+        // Counted, not timed: 200 writes issued together are made durable by a few shared commits, not 200.
+        var commits = store.CommitStatistics.Commits - before;
+        Assert.InRange(commits, 1, 50);
     }
 
     [Fact]
