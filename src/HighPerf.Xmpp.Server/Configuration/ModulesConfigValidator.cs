@@ -29,6 +29,7 @@ internal static class ModulesConfigValidator
         RequireRange(sm.RequestAfterSeconds, 0, 24 * 3600, "modules.sm.requestAfterSeconds");
         RequireRange(modules.Push.MaxRegistrationsPerAccount, 1, 100, "modules.push.maxRegistrationsPerAccount");
         ValidateMuc(config);
+        FileTransferConfigValidator.Validate(config);
     }
 
     private static void ValidateMuc(ServerConfig config)

@@ -29,6 +29,7 @@ public sealed partial class ServerHost : IAsyncDisposable
     private MetricsEndpoint? _metrics;
     private HttpTransportHost? _http;
     private ControlServer? _control;
+    private FileServices? _files;
     private int _stopped;
 
     private ServerHost(ServerConfig config, ILoggerFactory loggerFactory, IDataStore store, TlsServerContext? tls, XmppServer server, XmppTransportHost transport)
@@ -57,6 +58,12 @@ public sealed partial class ServerHost : IAsyncDisposable
     /// <summary>The HTTPS listener of the WebSocket/BOSH endpoints; null when http.enabled is false or it has none.</summary>
     public IPEndPoint? HttpsEndPoint => _http?.TlsEndPoint;
 
+    /// <summary>The XEP-0065 SOCKS5 relay; null unless the proxy65 module is on.</summary>
+    public Transport.Bytestreams.Socks5ProxyHost? Proxy => _files?.Proxy;
+
+    /// <summary>The XEP-0363 upload store; null unless the upload module is on.</summary>
+    public Http.Upload.UploadStore? Upload => _files?.Upload;
+
     /// <summary>Open client connections (negotiating or bound).</summary>
     public int ConnectionCount => _transport.ConnectionCount;
 
@@ -80,6 +87,7 @@ public sealed partial class ServerHost : IAsyncDisposable
         XmppTransportHost? transport = null;
         XmppServer? server = null;
         ServerHost? host = null;
+        FileServices? files = null;
         try
         {
             var certificateFiles = CertificateFiles(config, dataDirectory, logger);
@@ -90,15 +98,19 @@ public sealed partial class ServerHost : IAsyncDisposable
                 modules.AddRange(extraModules);
             }
 
+            files = await FileServices.StartAsync(config, modules, loggerFactory).ConfigureAwait(false);
             server = new XmppServer(CoreOptionsFrom(config), store, modules, loggerFactory);
             ServerLog.Modules(logger, string.Join(", ", server.Modules.EnabledModules));
             transport = new XmppTransportHost(server, TransportOptionsFrom(config, tls));
-            host = new ServerHost(config, loggerFactory, store, tls, server, transport);
-            await transport.StartAsync(ListenersFrom(config)).ConfigureAwait(false);
+            host = new ServerHost(config, loggerFactory, store, tls, server, transport) { _files = files };
+            // HTTP first: upload slots name its bound port, and clients come in through the c2s listeners.
             if (config.Http.Enabled)
             {
-                host._http = await HttpTransportHost.StartAsync(server, HttpOptionsFrom(config, certificateFiles)).ConfigureAwait(false);
+                host._http = await HttpTransportHost.StartAsync(server, HttpOptionsFrom(config, certificateFiles, files.Upload)).ConfigureAwait(false);
             }
+
+            files.HttpStarted(config, host._http);
+            await transport.StartAsync(ListenersFrom(config)).ConfigureAwait(false);
 
             if (config.Metrics.Enabled)
             {
@@ -131,6 +143,11 @@ public sealed partial class ServerHost : IAsyncDisposable
                 await transport.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
             }
 
+            if (files is not null)
+            {
+                await files.DisposeAsync().ConfigureAwait(false);
+            }
+
             tls?.Dispose();
             await store.DisposeAsync().ConfigureAwait(false);
             server?.Metrics.Dispose();
@@ -159,6 +176,11 @@ public sealed partial class ServerHost : IAsyncDisposable
         }
 
         await _transport.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        if (_files is not null)
+        {
+            await _files.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var stop in Server.Modules.StopHandlers)
         {
             stop();
@@ -240,7 +262,7 @@ public sealed partial class ServerHost : IAsyncDisposable
         return listeners;
     }
 
-    private static HttpTransportOptions HttpOptionsFrom(ServerConfig config, List<TlsCertificateFiles> certificateFiles)
+    private static HttpTransportOptions HttpOptionsFrom(ServerConfig config, List<TlsCertificateFiles> certificateFiles, Http.Upload.UploadStore? upload)
     {
         var http = config.Http;
         var certificates = new List<KeyValuePair<string, X509Certificate2>>();
@@ -261,6 +283,7 @@ public sealed partial class ServerHost : IAsyncDisposable
             CorsOrigins = http.CorsOrigins,
             OutboundQueueLimitBytes = config.Limits.OutboundQueueBytes,
             MaxConnections = config.Limits.MaxConnections,
+            Upload = upload,
             Bosh = new BoshLimits
             {
                 MaxWaitSeconds = http.Bosh.MaxWaitSeconds,
