@@ -57,6 +57,9 @@ public static class ModuleCatalog
 
     public static IReadOnlyList<string> Names => Array.ConvertAll(All, m => m.Name);
 
+    /// <summary>The modules on when modules.enabled is null.</summary>
+    public static IReadOnlyList<string> DefaultNames => Array.ConvertAll(Array.FindAll(All, m => m.EnabledByDefault), m => m.Name);
+
     public static List<IXmppModule> Create(ServerConfig config)
     {
         var enabled = config.Modules.Enabled;
