@@ -40,17 +40,10 @@ internal static class FileTransferConfigValidator
         RequireRange(upload.QuotaBytes, 0, long.MaxValue, "modules.upload.quotaBytes");
         RequireRange(upload.ExpireAfterSeconds, 1, 10 * 365 * 24 * 3600, "modules.upload.expireAfterSeconds");
         RequireRange(upload.SlotLifetimeSeconds, 1, 24 * 3600, "modules.upload.slotLifetimeSeconds");
-        if (enabled.Contains("upload"))
+        if (enabled.Contains("upload") && !config.Http.Enabled)
         {
-            if (!config.Http.Enabled)
-            {
-                throw new ConfigException("modules.upload: files are uploaded and served over HTTP; set http.enabled to true.");
-            }
-
-            if (string.IsNullOrEmpty(config.Http.Listen) && string.IsNullOrEmpty(config.Http.ListenTls))
-            {
-                throw new ConfigException("modules.upload: http.listen and http.listenTls are both empty; files need an HTTP listener.");
-            }
+            // With http on, its own validation makes sure there is a listener.
+            throw new ConfigException("modules.upload: files are uploaded and served over HTTP; set http.enabled to true.");
         }
 
         var services = modules.Extdisco.Services;
