@@ -54,6 +54,24 @@ internal sealed class FileServices : IAsyncDisposable
         return new FileServices(proxy, upload);
     }
 
+    /// <summary>Publishes the relay's and the store's figures on the server's meter (read at scrape time only).</summary>
+    public void PublishMetrics(Core.Hosting.XmppMetrics metrics)
+    {
+        var meter = metrics.Meter;
+        if (Proxy is { } proxy)
+        {
+            meter.CreateObservableGauge("xmpp.proxy65.transfers", () => proxy.ActiveTransfers, "{bytestream}", "XEP-0065 bytestreams relaying now");
+            meter.CreateObservableGauge("xmpp.proxy65.connections", () => proxy.Connections, "{connection}", "Open connections to the SOCKS5 relay");
+            meter.CreateObservableCounter("xmpp.proxy65.relayed", () => proxy.Stats.BytesRelayed, "By", "Bytes relayed between the two sides of bytestreams");
+            meter.CreateObservableCounter("xmpp.proxy65.refused", () => proxy.Stats.ConnectionsRefused, "{connection}", "SOCKS5 connections refused by a limit");
+        }
+
+        if (Upload is { } upload)
+        {
+            meter.CreateObservableGauge("xmpp.upload.files", () => upload.FileCount, "{file}", "XEP-0363 files stored");
+        }
+    }
+
     /// <summary>Sets the upload URLs' base: the configured one, else the HTTPS listener on the first domain, else
     /// the plain listener's address.</summary>
     public void HttpStarted(ServerConfig config, HttpTransportHost? http)

@@ -101,6 +101,7 @@ public sealed partial class ServerHost : IAsyncDisposable
             files = await FileServices.StartAsync(config, modules, loggerFactory).ConfigureAwait(false);
             server = new XmppServer(CoreOptionsFrom(config), store, modules, loggerFactory);
             ServerLog.Modules(logger, string.Join(", ", server.Modules.EnabledModules));
+            files.PublishMetrics(server.Metrics);
             transport = new XmppTransportHost(server, TransportOptionsFrom(config, tls));
             host = new ServerHost(config, loggerFactory, store, tls, server, transport) { _files = files };
             // HTTP first: upload slots name its bound port, and clients come in through the c2s listeners.

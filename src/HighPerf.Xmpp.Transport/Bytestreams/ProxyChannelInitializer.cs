@@ -10,7 +10,7 @@ internal sealed class ProxyChannelInitializer(Socks5ProxyHost host) : ChannelIni
 
     protected override void InitChannel(ISocketChannel channel)
     {
-        if (!host.TryAdmit())
+        if (!host.TryAdmit(channel.RemoteAddress?.ToString() ?? "?"))
         {
             channel.CloseAsync();
             return;

@@ -171,13 +171,13 @@ public sealed class Socks5ProxyHost : IBytestreamRelay, IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    internal bool TryAdmit()
+    internal bool TryAdmit(string remote)
     {
         if (Interlocked.Increment(ref _connectionCount) > _maxConnections)
         {
             Interlocked.Decrement(ref _connectionCount);
             Interlocked.Increment(ref Stats.ConnectionsRefusedField);
-            ProxyLog.Refused(Logger, "?", _maxConnections);
+            ProxyLog.Refused(Logger, remote, _maxConnections);
             return false;
         }
 

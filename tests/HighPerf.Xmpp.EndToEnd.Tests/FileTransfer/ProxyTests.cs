@@ -195,6 +195,54 @@ public sealed class ProxyTests
         }
     }
 
+    [Fact]
+    public async Task Connections_beyond_two_per_transfer_and_a_margin_are_closed_at_accept_and_counted_in_metrics()
+    {
+        await using var server = await TestServers.StartAsync(c =>
+        {
+            Enable(c, "proxy65");
+            c.Modules.Proxy65.Listen = "127.0.0.1:0";
+            c.Modules.Proxy65.MaxTransfers = 1;
+            Operations.MetricsScrape.Enable(c);
+        }, users: ["initiator", "target"]);
+        var proxy = server.Host.Proxy!.EndPoint!;
+        var open = new List<Socks5TestClient>();
+        try
+        {
+            for (var i = 0; i < 2 + 32; i++)
+            {
+                open.Add(await Socks5TestClient.OpenAsync(proxy));
+            }
+
+            await WaitForAsync(() => server.Host.Proxy.Connections == 34);
+            await using var refused = await Socks5TestClient.OpenAsync(proxy);
+            Assert.True(await refused.IsClosedByPeerAsync());
+            Assert.Equal(1, server.Host.Proxy.Stats.ConnectionsRefused);
+        }
+        finally
+        {
+            foreach (var client in open)
+            {
+                await client.DisposeAsync();
+            }
+        }
+
+        await WaitForAsync(() => server.Host.Proxy.Connections == 0);
+        await using var initiator = await server.LoginAsync("initiator", "a");
+        var (source, target) = await OpenBytestreamAsync(proxy, initiator, "target@localhost/b", "m");
+        await using (source)
+        await using (target)
+        {
+            await source.SendAsync(new byte[5000]);
+            await target.ReadExactlyAsync(5000);
+        }
+
+        var text = await Operations.MetricsScrape.ScrapeAsync(server);
+        var relayed = text.Split('\n').Single(l => l.StartsWith("xmpp_proxy65_relayed", StringComparison.Ordinal) && !l.StartsWith('#'));
+        Assert.True(double.Parse(relayed[(relayed.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) >= 5000, relayed);
+        Assert.Contains("xmpp_proxy65_refused", text, StringComparison.Ordinal);
+    }
+
     internal static async Task WaitForAsync(Func<bool> condition, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
