@@ -51,6 +51,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>The external server's process id (see <see cref="IsExternal"/>); null in-process.</summary>
+    public int? ExternalProcessId => _external?.ProcessId;
+
     public string Domain => (_external?.Config ?? Host.Config).Domains[0];
 
     /// <summary>The STARTTLS listener.</summary>

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace HighPerf.Xmpp.Http.Hosting;
 
-/// <summary>CORS for browser clients on other origins (BOSH POSTs with a text/xml body need a preflight).</summary>
+/// <summary>CORS for browser clients on other origins (BOSH POSTs with a text/xml body and upload PUTs need a preflight).</summary>
 internal static class Cors
 {
     /// <summary>Adds the CORS headers when the request's Origin is allowed. Returns false when the request was a
@@ -18,7 +18,7 @@ internal static class Cors
             headers.Vary = "Origin";
             if (HttpMethods.IsOptions(request.Method))
             {
-                headers.AccessControlAllowMethods = "GET, POST, OPTIONS";
+                headers.AccessControlAllowMethods = "GET, HEAD, POST, PUT, OPTIONS";
                 headers.AccessControlAllowHeaders = "Content-Type";
                 headers.AccessControlMaxAge = "86400";
             }

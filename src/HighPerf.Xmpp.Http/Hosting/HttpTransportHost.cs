@@ -4,6 +4,7 @@ using HighPerf.Xmpp.Core.Hosting;
 using HighPerf.Xmpp.Core.Protocol;
 using HighPerf.Xmpp.Http.Bosh;
 using HighPerf.Xmpp.Http.Discovery;
+using HighPerf.Xmpp.Http.Upload;
 using HighPerf.Xmpp.Http.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -19,7 +20,7 @@ namespace HighPerf.Xmpp.Http.Hosting;
 /// <summary>
 /// XMPP over HTTP on Kestrel (slim builder, no routing or configuration): <c>/xmpp-websocket</c> (RFC 7395),
 /// <c>/http-bind</c> (XEP-0124/0206) and <c>/.well-known/host-meta[.json]</c> (XEP-0156), on a plain and/or an HTTPS
-/// listener. Each WebSocket or BOSH session drives an ordinary <see cref="Core.Sessions.XmppSession"/>, so
+/// listener, and XEP-0363 uploads under <c>/upload/</c> when configured. Each WebSocket or BOSH session drives an ordinary <see cref="Core.Sessions.XmppSession"/>, so
 /// negotiation, SASL, binding, the router and the modules are the TCP path's.
 /// </summary>
 public sealed class HttpTransportHost : IAsyncDisposable
@@ -208,6 +209,12 @@ public sealed class HttpTransportHost : IAsyncDisposable
                 await HostMeta.WriteAsync(context, path == HostMeta.JsonPath, Options).ConfigureAwait(false);
                 break;
             default:
+                if (Options.Upload is { } upload && path is not null && path.StartsWith(UploadEndpoint.PathPrefix, StringComparison.Ordinal))
+                {
+                    await UploadEndpoint.HandleAsync(context, upload, Logger).ConfigureAwait(false);
+                    break;
+                }
+
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 break;
         }

@@ -31,6 +31,9 @@ public sealed class HttpTransportOptions
     /// <summary>How long a closing connection may take to send its last bytes and close handshake.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>XEP-0363 uploads served under /upload/; null: none.</summary>
+    public Upload.UploadStore? Upload { get; init; }
+
     /// <summary>XEP-0124 limits.</summary>
     public BoshLimits Bosh { get; init; } = new();
 }

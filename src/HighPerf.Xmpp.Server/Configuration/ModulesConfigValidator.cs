@@ -30,6 +30,7 @@ internal static class ModulesConfigValidator
         RequireRange(sm.AckGraceSeconds, 1, 3600, "modules.sm.ackGraceSeconds");
         RequireRange(modules.Push.MaxRegistrationsPerAccount, 1, 100, "modules.push.maxRegistrationsPerAccount");
         ValidateMuc(config);
+        FileTransferConfigValidator.Validate(config);
     }
 
     private static void ValidateMuc(ServerConfig config)

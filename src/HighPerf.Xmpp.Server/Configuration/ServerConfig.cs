@@ -133,6 +133,12 @@ public sealed class ModulesConfig
     public StreamManagementConfig Sm { get; set; } = new();
 
     public PushConfig Push { get; set; } = new();
+
+    public Proxy65Config Proxy65 { get; set; } = new();
+
+    public UploadConfig Upload { get; set; } = new();
+
+    public ExtDiscoConfig Extdisco { get; set; } = new();
 }
 
 public sealed class LoggingConfig

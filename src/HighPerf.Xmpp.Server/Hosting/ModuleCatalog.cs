@@ -1,9 +1,12 @@
 using HighPerf.Xmpp.Core.Modules;
 using HighPerf.Xmpp.Modules.Blocking;
+using HighPerf.Xmpp.Modules.Bytestreams;
 using HighPerf.Xmpp.Modules.Carbons;
 using HighPerf.Xmpp.Modules.ClientState;
 using HighPerf.Xmpp.Modules.Compression;
 using HighPerf.Xmpp.Modules.Disco;
+using HighPerf.Xmpp.Modules.ExternalServices;
+using HighPerf.Xmpp.Modules.HttpUpload;
 using HighPerf.Xmpp.Modules.LastActivity;
 using HighPerf.Xmpp.Modules.Muc;
 using HighPerf.Xmpp.Modules.Offline;
@@ -47,9 +50,15 @@ public static class ModuleCatalog
         ("muc", true, static c => new MucModule(ModuleOptions.Muc(c))),
         ("sm", true, static c => new StreamManagementModule(ModuleOptions.StreamManagement(c))),
         ("push", true, static c => new PushModule(ModuleOptions.Push(c))),
+        ("proxy65", false, static c => new ProxyModule(ModuleOptions.Proxy(c))),
+        ("upload", false, static c => new UploadModule(ModuleOptions.Upload(c))),
+        ("extdisco", false, static c => new ExternalServicesModule(ModuleOptions.ExternalServices(c))),
     ];
 
     public static IReadOnlyList<string> Names => Array.ConvertAll(All, m => m.Name);
+
+    /// <summary>The modules on when modules.enabled is null.</summary>
+    public static IReadOnlyList<string> DefaultNames => Array.ConvertAll(Array.FindAll(All, m => m.EnabledByDefault), m => m.Name);
 
     public static List<IXmppModule> Create(ServerConfig config)
     {

@@ -10,7 +10,7 @@ using HighPerf.Xmpp.Transport.Compression;
 namespace HighPerf.Xmpp.Server.Hosting;
 
 /// <summary>The modules' option records, from the validated configuration.</summary>
-internal static class ModuleOptions
+internal static partial class ModuleOptions
 {
     public static DiscoOptions Disco(ServerConfig config) => new()
     {

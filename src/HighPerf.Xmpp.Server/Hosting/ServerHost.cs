@@ -31,6 +31,7 @@ public sealed partial class ServerHost : IAsyncDisposable
     private HttpTransportHost? _http;
     private S2sTransportHost? _s2s;
     private ControlServer? _control;
+    private FileServices? _files;
     private int _stopped;
 
     private ServerHost(ServerConfig config, ILoggerFactory loggerFactory, IDataStore store, TlsServerContext? tls, XmppServer server, XmppTransportHost transport)
@@ -58,6 +59,12 @@ public sealed partial class ServerHost : IAsyncDisposable
 
     /// <summary>The HTTPS listener of the WebSocket/BOSH endpoints; null when http.enabled is false or it has none.</summary>
     public IPEndPoint? HttpsEndPoint => _http?.TlsEndPoint;
+
+    /// <summary>The XEP-0065 SOCKS5 relay; null unless the proxy65 module is on.</summary>
+    public Transport.Bytestreams.Socks5ProxyHost? Proxy => _files?.Proxy;
+
+    /// <summary>The XEP-0363 upload store; null unless the upload module is on.</summary>
+    public Http.Upload.UploadStore? Upload => _files?.Upload;
 
     /// <summary>Open client connections (negotiating or bound).</summary>
     public int ConnectionCount => _transport.ConnectionCount;
@@ -88,6 +95,7 @@ public sealed partial class ServerHost : IAsyncDisposable
         XmppTransportHost? transport = null;
         XmppServer? server = null;
         ServerHost? host = null;
+        FileServices? files = null;
         try
         {
             var certificateFiles = CertificateFiles(config, dataDirectory, logger);
@@ -98,25 +106,29 @@ public sealed partial class ServerHost : IAsyncDisposable
                 modules.AddRange(extraModules);
             }
 
+            files = await FileServices.StartAsync(config, modules, loggerFactory).ConfigureAwait(false);
             server = new XmppServer(CoreOptionsFrom(config), store, modules, loggerFactory);
             ServerLog.Modules(logger, string.Join(", ", server.Modules.EnabledModules));
+            files.PublishMetrics(server.Metrics);
             transport = new XmppTransportHost(server, TransportOptionsFrom(config, tls));
-            host = new ServerHost(config, loggerFactory, store, tls, server, transport);
+            host = new ServerHost(config, loggerFactory, store, tls, server, transport) { _files = files };
             if (config.Federation.Enabled)
             {
                 host._s2s = FederationSetup.Create(config, server, transport, certificateFiles);
             }
 
+            // HTTP first: upload slots name its bound port, and clients come in through the c2s listeners.
+            if (config.Http.Enabled)
+            {
+                host._http = await HttpTransportHost.StartAsync(server, HttpOptionsFrom(config, certificateFiles, files.Upload)).ConfigureAwait(false);
+            }
+
+            files.HttpStarted(config, host._http);
             await transport.StartAsync(ListenersFrom(config)).ConfigureAwait(false);
             if (host._s2s is not null)
             {
                 await host._s2s.StartAsync(FederationSetup.Listeners(config.Federation.Listen, "federation.listen"),
                     FederationSetup.Listeners(config.Federation.ListenDirectTls, "federation.listenDirectTls")).ConfigureAwait(false);
-            }
-
-            if (config.Http.Enabled)
-            {
-                host._http = await HttpTransportHost.StartAsync(server, HttpOptionsFrom(config, certificateFiles)).ConfigureAwait(false);
             }
 
             if (config.Metrics.Enabled)
@@ -153,6 +165,11 @@ public sealed partial class ServerHost : IAsyncDisposable
             if (transport is not null)
             {
                 await transport.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+            }
+
+            if (files is not null)
+            {
+                await files.DisposeAsync().ConfigureAwait(false);
             }
 
             tls?.Dispose();
@@ -197,6 +214,12 @@ public sealed partial class ServerHost : IAsyncDisposable
 
         Volatile.Write(ref stage, "c2s listeners and connections");
         await _transport.StopAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        if (_files is not null)
+        {
+            Volatile.Write(ref stage, "file transfer services");
+            await _files.DisposeAsync().ConfigureAwait(false);
+        }
+
         Volatile.Write(ref stage, "module stop handlers");
         foreach (var stop in Server.Modules.StopHandlers)
         {
@@ -285,7 +308,7 @@ public sealed partial class ServerHost : IAsyncDisposable
         return listeners;
     }
 
-    private static HttpTransportOptions HttpOptionsFrom(ServerConfig config, List<TlsCertificateFiles> certificateFiles)
+    private static HttpTransportOptions HttpOptionsFrom(ServerConfig config, List<TlsCertificateFiles> certificateFiles, Http.Upload.UploadStore? upload)
     {
         var http = config.Http;
         var certificates = new List<KeyValuePair<string, X509Certificate2>>();
@@ -306,6 +329,7 @@ public sealed partial class ServerHost : IAsyncDisposable
             CorsOrigins = http.CorsOrigins,
             OutboundQueueLimitBytes = config.Limits.OutboundQueueBytes,
             MaxConnections = config.Limits.MaxConnections,
+            Upload = upload,
             Bosh = new BoshLimits
             {
                 MaxWaitSeconds = http.Bosh.MaxWaitSeconds,

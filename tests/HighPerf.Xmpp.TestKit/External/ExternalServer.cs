@@ -78,6 +78,9 @@ public sealed partial class ExternalServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The running server process's id (for measurements of its CPU and memory); null while stopped.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>Everything the server printed, for failure messages.</summary>
     public string Output => _log.Output;
 
