@@ -17,6 +17,15 @@ public sealed class ClusterConfig
     /// <summary>The engine's password (AUTH); null when it has none.</summary>
     public string? Password { get; set; }
 
+    /// <summary>This node's name in the session directory (a random suffix per start is added); null: the host name.</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>Seconds between a node's heartbeats (and its checks of the others').</summary>
+    public int HeartbeatSeconds { get; set; } = 2;
+
+    /// <summary>Longest time a dead node's sessions stay listed in the session directory.</summary>
+    public int SessionTtlSeconds { get; set; } = 10;
+
     /// <summary>Seconds a connection to the engine (or one synchronous read) may take before it fails.</summary>
     public int TimeoutSeconds { get; set; } = 5;
 }

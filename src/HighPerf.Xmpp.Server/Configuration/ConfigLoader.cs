@@ -245,6 +245,12 @@ public static class ConfigLoader
         }
 
         RequireRange(cluster.TimeoutSeconds, 1, 300, "cluster.timeoutSeconds");
+        RequireRange(cluster.HeartbeatSeconds, 1, 60, "cluster.heartbeatSeconds");
+        RequireRange(cluster.SessionTtlSeconds, cluster.HeartbeatSeconds * 2, 3600, "cluster.sessionTtlSeconds (at least twice cluster.heartbeatSeconds)");
+        if (cluster.NodeId is { } nodeId && (nodeId.Length is 0 or > 64 || nodeId.Contains('|', StringComparison.Ordinal)))
+        {
+            throw new ConfigException("cluster.nodeId: 1 to 64 characters, no '|'.");
+        }
     }
 
     public static IPEndPoint ParseEndPoint(string value, string key)

@@ -92,6 +92,10 @@ public sealed partial class ServerHost : IAsyncDisposable
             var certificateFiles = CertificateFiles(config, dataDirectory, logger);
             tls = CreateTls(config, certificateFiles, loggerFactory, logger);
             var modules = ModuleCatalog.Create(config);
+            if (config.Cluster.Enabled)
+            {
+                modules.Add(await ClusterSetup.CreateDirectoryModuleAsync(config, store, loggerFactory).ConfigureAwait(false));
+            }
             if (extraModules is not null)
             {
                 modules.AddRange(extraModules);
