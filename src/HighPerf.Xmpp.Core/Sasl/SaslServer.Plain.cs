@@ -21,9 +21,9 @@ public sealed partial class SaslServer
             return Fail(SaslFailure.MalformedRequest, out written, out failure);
         }
 
-        if (!TryLoadUser(authcid))
+        if (LoadUser(authcid) is not SaslFailure.None and var loadFailure)
         {
-            return Fail(SaslFailure.NotAuthorized, out written, out failure);
+            return Fail(loadFailure, out written, out failure);
         }
 
         // Unknown users pay the same PBKDF2 against their fake record, so timing tells nothing.

@@ -66,9 +66,9 @@ public sealed partial class SaslServer
             return Fail(SaslFailure.MalformedRequest, out written, out failure);
         }
 
-        if (!TryLoadUser(username[..usernameLength]))
+        if (LoadUser(username[..usernameLength]) is not SaslFailure.None and var loadFailure)
         {
-            return Fail(SaslFailure.NotAuthorized, out written, out failure);
+            return Fail(loadFailure, out written, out failure);
         }
 
         // An authzid other than the user's bare JID (malformed or naming someone else) is reported only after

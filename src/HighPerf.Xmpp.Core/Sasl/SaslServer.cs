@@ -232,24 +232,34 @@ public sealed partial class SaslServer
         }
     }
 
-    /// <summary>Normalizes the user name into the scratch and looks its credentials up (or makes fake ones).</summary>
-    private bool TryLoadUser(ReadOnlySpan<byte> username)
+    /// <summary>Normalizes the user name into the scratch and looks its credentials up (or makes fake ones).
+    /// NotAuthorized for a name that is no localpart; TemporaryAuthFailure when the store cannot be read (a cluster's
+    /// shared engine unreachable, RFC 6120 §6.5.13): the client may retry later.</summary>
+    private SaslFailure LoadUser(ReadOnlySpan<byte> username)
     {
         var scratch = _scratch!;
         if (JidNormalizer.TryNormalizeLocalpart(username, scratch.AsSpan(UserOffset, JidNormalizer.MaxPartBytes), out _localLength) != JidError.None)
         {
-            return false;
+            return SaslFailure.NotAuthorized;
         }
 
         scratch[UserOffset + _localLength] = (byte)'@';
         Domain.CopyTo(scratch.AsSpan(UserOffset + _localLength + 1));
-        _userKnown = _credentials.TryGetCredentials(UserKey, out _record);
+        try
+        {
+            _userKnown = _credentials.TryGetCredentials(UserKey, out _record);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return SaslFailure.TemporaryAuthFailure;
+        }
+
         if (!_userKnown)
         {
             UnknownUsers.FakeRecord(UserKey, _options, out _record);
         }
 
-        return true;
+        return SaslFailure.None;
     }
 
     /// <summary>RFC 6120 §6.3.8: an authzid, if any, must name the authenticated user's bare JID.</summary>

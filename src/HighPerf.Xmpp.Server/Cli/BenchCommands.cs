@@ -5,7 +5,6 @@ using HighPerf.Xmpp.Core.Sasl;
 using HighPerf.Xmpp.Server.Configuration;
 using HighPerf.Xmpp.Server.Hosting;
 using HighPerf.Xmpp.Storage.Abstractions;
-using HighPerf.Xmpp.Storage.Faster;
 
 namespace HighPerf.Xmpp.Server.Cli;
 
@@ -14,7 +13,7 @@ namespace HighPerf.Xmpp.Server.Cli;
 /// PREFIX{first}..PREFIX{first+COUNT-1} at the first domain for perf/ (load generator accounts). Each account gets its
 /// own salt by default, the derivations (two PBKDF2 each) spread over all cores; --shared-salt derives once and gives
 /// every account the same salt: fast, and acceptable only for throw-away benchmark accounts, never for real users.
-/// Existing accounts are kept. Like adduser, it runs while the server is stopped.
+/// Existing accounts are kept. Like adduser, it runs while the server is stopped (with cluster.enabled, into the engine).
 /// </summary>
 internal static class BenchCommands
 {
@@ -31,7 +30,7 @@ internal static class BenchCommands
         IDataStore store;
         try
         {
-            store = await FasterDataStore.OpenAsync(ServerHost.StoreOptionsFrom(config));
+            store = await StoreSetup.OpenAsync(config);
         }
         catch (StoreLockedException ex)
         {

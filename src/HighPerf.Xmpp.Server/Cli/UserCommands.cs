@@ -4,7 +4,6 @@ using HighPerf.Xmpp.Server.Configuration;
 using HighPerf.Xmpp.Server.Control;
 using HighPerf.Xmpp.Server.Hosting;
 using HighPerf.Xmpp.Storage.Abstractions;
-using HighPerf.Xmpp.Storage.Faster;
 
 namespace HighPerf.Xmpp.Server.Cli;
 
@@ -160,7 +159,7 @@ internal static class UserCommands
         IDataStore store;
         try
         {
-            store = await FasterDataStore.OpenAsync(ServerHost.StoreOptionsFrom(config));
+            store = await StoreSetup.OpenAsync(config);
         }
         catch (StoreLockedException ex)
         {

@@ -120,6 +120,11 @@ public static class ConfigLoader
             ValidateFederation(config.Federation);
         }
 
+        if (config.Cluster.Enabled)
+        {
+            ValidateCluster(config.Cluster);
+        }
+
         if (config.Control.Enabled && System.Text.Encoding.UTF8.GetByteCount(config.ControlSocketPath()) > 107)
         {
             throw new ConfigException($"control.socket: '{config.ControlSocketPath()}' is longer than a Unix socket path may be (107 bytes); set control.socket to a shorter path.");
@@ -215,6 +220,37 @@ public static class ConfigLoader
         RequireRange(http.Bosh.InactivitySeconds, 2, 3600, "http.bosh.inactivitySeconds");
         RequireRange(http.Bosh.MaxRequests, http.Bosh.MaxHold + 1, 32, "http.bosh.maxRequests (at least http.bosh.maxHold + 1)");
         RequireRange(http.Bosh.PollingSeconds, 0, http.Bosh.InactivitySeconds, "http.bosh.pollingSeconds");
+    }
+
+    private static void ValidateCluster(ClusterConfig cluster)
+    {
+        if (cluster.Endpoints.Count == 0)
+        {
+            throw new ConfigException("cluster.endpoints: at least one host:port of the Garnet engine is needed.");
+        }
+
+        for (var i = 0; i < cluster.Endpoints.Count; i++)
+        {
+            var endpoint = cluster.Endpoints[i];
+            var colon = endpoint.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(endpoint.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
+            {
+                throw new ConfigException($"cluster.endpoints[{i}]: '{endpoint}' is not a host:port.");
+            }
+        }
+
+        if (string.IsNullOrEmpty(cluster.KeyPrefix) || cluster.KeyPrefix.Length > 64)
+        {
+            throw new ConfigException("cluster.keyPrefix: 1 to 64 characters.");
+        }
+
+        RequireRange(cluster.TimeoutSeconds, 1, 300, "cluster.timeoutSeconds");
+        RequireRange(cluster.HeartbeatSeconds, 1, 60, "cluster.heartbeatSeconds");
+        RequireRange(cluster.SessionTtlSeconds, cluster.HeartbeatSeconds * 2, 3600, "cluster.sessionTtlSeconds (at least twice cluster.heartbeatSeconds)");
+        if (cluster.NodeId is { } nodeId && (nodeId.Length is 0 or > 64 || nodeId.Contains('|', StringComparison.Ordinal)))
+        {
+            throw new ConfigException("cluster.nodeId: 1 to 64 characters, no '|'.");
+        }
     }
 
     public static IPEndPoint ParseEndPoint(string value, string key)

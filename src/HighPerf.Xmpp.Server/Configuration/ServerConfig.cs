@@ -34,6 +34,8 @@ public sealed class ServerConfig
 
     public FederationConfig Federation { get; set; } = new();
 
+    public ClusterConfig Cluster { get; set; } = new();
+
     /// <summary>The socket path of the control channel (<see cref="ControlConfig.Socket"/> or the data folder's).</summary>
     public string ControlSocketPath()
         => Path.GetFullPath(string.IsNullOrEmpty(Control.Socket) ? Path.Combine(DataDirectory, "control.sock") : Control.Socket);

@@ -7,7 +7,6 @@ using HighPerf.Xmpp.Server.Configuration;
 using HighPerf.Xmpp.Server.Control;
 using HighPerf.Xmpp.Server.Metrics;
 using HighPerf.Xmpp.Storage.Abstractions;
-using HighPerf.Xmpp.Storage.Faster;
 using HighPerf.Xmpp.Transport.Federation;
 using HighPerf.Xmpp.Transport.Hosting;
 using HighPerf.Xmpp.Transport.Tls;
@@ -90,7 +89,7 @@ public sealed partial class ServerHost : IAsyncDisposable
         ServerLog.Starting(logger, string.Join(", ", config.Domains), dataDirectory);
 
         XmppTransportHost.ApplyLeakDetectionDefault();
-        var store = await FasterDataStore.OpenAsync(StoreOptionsFrom(config)).ConfigureAwait(false);
+        var store = await StoreSetup.OpenAsync(config).ConfigureAwait(false);
         TlsServerContext? tls = null;
         XmppTransportHost? transport = null;
         XmppServer? server = null;
@@ -101,6 +100,10 @@ public sealed partial class ServerHost : IAsyncDisposable
             var certificateFiles = CertificateFiles(config, dataDirectory, logger);
             tls = CreateTls(config, certificateFiles, loggerFactory, logger);
             var modules = ModuleCatalog.Create(config);
+            if (config.Cluster.Enabled)
+            {
+                modules.Add(await ClusterSetup.CreateDirectoryModuleAsync(config, store, loggerFactory).ConfigureAwait(false));
+            }
             if (extraModules is not null)
             {
                 modules.AddRange(extraModules);

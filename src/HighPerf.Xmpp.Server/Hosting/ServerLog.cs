@@ -48,4 +48,7 @@ internal static partial class ServerLog
     // A stop that hangs says where: an operator (or a test) sees the stage instead of silence until SIGKILL.
     [LoggerMessage(3013, LogLevel.Warning, "Shutdown still waiting after {Seconds} s: {Stage}")]
     public static partial void ShutdownSlow(ILogger logger, int seconds, string stage);
+
+    [LoggerMessage(3014, LogLevel.Information, "Cluster node {NodeId} joined the session directory on {Endpoints}")]
+    public static partial void ClusterJoined(ILogger logger, string nodeId, string endpoints);
 }

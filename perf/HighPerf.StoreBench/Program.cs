@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using HighPerf.Xmpp.Cluster.Store;
+using HighPerf.Xmpp.Storage.Abstractions;
+using HighPerf.Xmpp.Storage.Faster;
+
+// store-bench GARNET_HOST:PORT [WRITERS] [WRITES]: the same workload against both stores, one after the other.
+// Writes: roster sets from WRITERS concurrent writers (each acknowledged only once durable); reads: account TryGet on
+// up to 8 dedicated threads (the login path). Prints one line per store and the Garnet/FASTER ratios.
+var endpoint = args.Length > 0 ? args[0] : "127.0.0.1:6379";
+var writers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;
+var writes = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20_000;
+var folder = Path.Combine(Path.GetTempPath(), "hpx-storebench-" + Guid.NewGuid().ToString("N")[..8]);
+
+var faster = await Measure("faster", FasterDataStore.Open(new StoreOptions { Directory = folder }));
+var garnet = await Measure("garnet", await GarnetDataStore.ConnectAsync(new GarnetStoreOptions
+{
+    Endpoints = [endpoint],
+    KeyPrefix = "bench" + Guid.NewGuid().ToString("N")[..8] + ":",
+}));
+Directory.Delete(folder, recursive: true);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"garnet/faster: durable writes/s {garnet.WritesPerSecond / faster.WritesPerSecond:F2}, write p99 {garnet.WriteP99Ms / faster.WriteP99Ms:F1}x, reads/s {garnet.ReadsPerSecond / faster.ReadsPerSecond:F2}"));
+
+async Task<Result> Measure(string name, IDataStore store)
+{
+    await using (store)
+    {
+        var owner = Encoding.UTF8.GetBytes("bench@store.lit");
+        var latencies = new double[writes];
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < writes)
+            {
+                var item = new RosterItemRecord { Jid = Encoding.UTF8.GetBytes($"contact{i}@store.lit"), Subscription = SubscriptionState.Both };
+                var started = Stopwatch.GetTimestamp();
+                await store.Rosters.SetAsync(owner, item);
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        })));
+        var writeSeconds = clock.Elapsed.TotalSeconds;
+
+        var account = Encoding.UTF8.GetBytes("reader@store.lit");
+        await store.Accounts.CreateAsync(account, new AccountRecord { Iterations = 4096 });
+        var reads = writes * 2;
+        var done = -1;
+        clock.Restart();
+
+        // Dedicated threads, as the server's event loops are: a synchronous read that blocks thread-pool threads can
+        // starve the client's own completions (StackExchange.Redis timeouts), which a loop thread does not.
+        var threads = Enumerable.Range(0, Math.Min(writers, 8)).Select(_ => new Thread(() =>
+        {
+            while (Interlocked.Increment(ref done) < reads)
+            {
+                store.Accounts.TryGet(account, out var _);
+            }
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+        var readSeconds = clock.Elapsed.TotalSeconds;
+
+        Array.Sort(latencies);
+        var result = new Result(writes / writeSeconds, latencies[writes / 2], latencies[(int)(writes * 0.99)], reads / readSeconds);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: {writes} roster sets by {writers} writers: {result.WritesPerSecond:F0} durable writes/s, ack p50 {result.WriteP50Ms:F2} ms, p99 {result.WriteP99Ms:F2} ms; {reads} account reads: {result.ReadsPerSecond:F0}/s"));
+        return result;
+    }
+}
+
+internal readonly record struct Result(double WritesPerSecond, double WriteP50Ms, double WriteP99Ms, double ReadsPerSecond);

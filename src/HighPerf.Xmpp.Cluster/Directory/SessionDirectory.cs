@@ -1,0 +1,281 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using HighPerf.Xmpp.Core.Collections;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace HighPerf.Xmpp.Cluster.Directory;
+
+/// <summary>
+/// The cluster's session directory on the shared engine: for each bare JID a hash resource → <c>node|priority|a</c>
+/// (available) or <c>node|priority|-</c>, written by the node the session is bound on; a heartbeat key per node whose
+/// expiry marks the node dead, so that a node killed with its sessions bound stops being listed within
+/// <see cref="SessionDirectoryOptions.Ttl"/> without anyone cleaning up after it (dead entries are skipped, and deleted
+/// when a lookup meets them).
+///
+/// Each node caches the users it looked up (including "no session anywhere"), and drops a cached user when the
+/// engine's pub/sub says it changed: every write publishes the bare JID on one channel after changing the hash, so a
+/// steady-state lookup is a dictionary hit, never a round trip. A lookup that misses reads the hash synchronously;
+/// an invalidation that arrives while that read is on its way prevents its result from being cached.
+/// Writes are fire-and-forget (pipelined, never awaited): the directory is soft state rebuilt by heartbeats and
+/// logins, not data that needs the store's durability.
+/// </summary>
+public sealed class SessionDirectory : IAsyncDisposable
+{
+    private readonly ConnectionMultiplexer _connection;
+    private readonly IDatabase _database;
+    private readonly SessionDirectoryOptions _options;
+    private readonly ILogger _logger;
+    private readonly byte[] _prefix;
+    private readonly RedisChannel _channel;
+    private readonly RedisKey _nodesKey;
+    private readonly ConcurrentDictionary<byte[], DirectorySession[]> _cache = new(new Utf8KeyComparer());
+    private readonly ConcurrentDictionary<byte[], DirectorySession[]>.AlternateLookup<ReadOnlySpan<byte>> _cached;
+    private readonly ConcurrentDictionary<string, bool> _liveNodes = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private Task _heartbeat = Task.CompletedTask;
+    private long _invalidations;
+
+    private SessionDirectory(ConnectionMultiplexer connection, SessionDirectoryOptions options, ILogger logger)
+    {
+        _connection = connection;
+        _database = connection.GetDatabase();
+        _options = options;
+        _logger = logger;
+        _prefix = Encoding.UTF8.GetBytes(options.KeyPrefix);
+        _channel = RedisChannel.Literal(options.KeyPrefix + "directory");
+        _nodesKey = options.KeyPrefix + "nodes";
+        _cached = _cache.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    public string NodeId => _options.NodeId;
+
+    /// <summary>Joins the directory: subscribes to invalidations, writes the first heartbeat and learns the live nodes.</summary>
+    public static async Task<SessionDirectory> StartAsync(ConnectionMultiplexer connection, SessionDirectoryOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.NodeId.Contains('|', StringComparison.Ordinal) || options.NodeId.Length == 0)
+        {
+            throw new ArgumentException("A node id is non-empty and holds no '|'.", nameof(options));
+        }
+
+        var directory = new SessionDirectory(connection, options, logger);
+        await connection.GetSubscriber().SubscribeAsync(directory._channel, (_, message) => directory.Invalidate(message)).ConfigureAwait(false);
+        await directory.BeatAsync().ConfigureAwait(false);
+        directory._heartbeat = directory.HeartbeatLoopAsync();
+        return directory;
+    }
+
+    /// <summary>Lists (or updates) a session bound here. Thread-safe, never blocks.</summary>
+    public void Publish(ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource, int priority, bool available)
+    {
+        var value = string.Create(CultureInfo.InvariantCulture, $"{_options.NodeId}|{priority}|{(available ? 'a' : '-')}");
+        var key = SessionsKey(bareJid);
+        _database.HashSet(key, resource.ToArray(), value, flags: CommandFlags.FireAndForget);
+        _database.Publish(_channel, bareJid.ToArray(), CommandFlags.FireAndForget);
+    }
+
+    /// <summary>Takes a session bound here off the list (not one another node listed since under the same full JID).</summary>
+    public void Remove(ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource)
+    {
+        _database.ScriptEvaluate(DirectoryScripts.RemoveOwn, [SessionsKey(bareJid)], [resource.ToArray(), _options.NodeId], CommandFlags.FireAndForget);
+        _database.Publish(_channel, bareJid.ToArray(), CommandFlags.FireAndForget);
+    }
+
+    /// <summary>The user's sessions on live nodes (this one included); empty when none. Cached until invalidated.</summary>
+    public DirectorySession[] Lookup(ReadOnlySpan<byte> bareJid)
+    {
+        if (_cached.TryGetValue(bareJid, out var sessions))
+        {
+            return sessions;
+        }
+
+        var before = Interlocked.Read(ref _invalidations);
+        var key = SessionsKey(bareJid);
+        var entries = _database.HashGetAll(key);
+        var live = new List<DirectorySession>(entries.Length);
+        foreach (var entry in entries)
+        {
+            if (!TryParse(entry, out var session))
+            {
+                continue;
+            }
+
+            if (IsLive(session.NodeId))
+            {
+                live.Add(session);
+            }
+            else
+            {
+                // Left by a dead node: nobody else cleans it up (only if it is still that node's: a new login may have
+                // taken the full JID since).
+                _database.ScriptEvaluate(DirectoryScripts.RemoveOwn, [key], [entry.Name, session.NodeId], CommandFlags.FireAndForget);
+            }
+        }
+
+        sessions = [.. live];
+        if (Interlocked.Read(ref _invalidations) == before)
+        {
+            _cache[bareJid.ToArray()] = sessions;
+        }
+
+        return sessions;
+    }
+
+    /// <summary>True while the node's heartbeat key lives (as of the last heartbeat round; an id not seen then is asked).</summary>
+    public bool IsLive(string nodeId)
+    {
+        if (_liveNodes.TryGetValue(nodeId, out var live))
+        {
+            return live;
+        }
+
+        live = _database.KeyExists(NodeKey(nodeId));
+        _liveNodes[nodeId] = live;
+        return live;
+    }
+
+    /// <summary>Stops the heartbeat and takes this node out of the directory (a clean stop: the others need not wait for the TTL).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopHeartbeatAsync().ConfigureAwait(false);
+        try
+        {
+            await _database.KeyDeleteAsync(NodeKey(_options.NodeId)).ConfigureAwait(false);
+            await _database.HashDeleteAsync(_nodesKey, _options.NodeId).ConfigureAwait(false);
+            await _connection.GetSubscriber().PublishAsync(_channel, "node:" + _options.NodeId).ConfigureAwait(false);
+            await _connection.GetSubscriber().UnsubscribeAsync(_channel).ConfigureAwait(false);
+        }
+        catch (RedisException ex)
+        {
+            ClusterLog.DirectoryFailed(_logger, "leave", ex);
+        }
+
+        _stop.Dispose();
+    }
+
+    /// <summary>Stops the heartbeat only, as a crash does (tests: the others must notice within the TTL).</summary>
+    internal async Task StopHeartbeatAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _heartbeat.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task HeartbeatLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_options.Heartbeat);
+        while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+        {
+            try
+            {
+                await BeatAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                ClusterLog.DirectoryFailed(_logger, "heartbeat", ex);
+            }
+        }
+    }
+
+    /// <summary>Renews this node's key, then checks every known node's: a node found dead is forgotten, and cached users
+    /// with sessions on it are dropped so that their next lookup no longer lists them.</summary>
+    private async Task BeatAsync()
+    {
+        var lifetime = _options.Ttl - _options.Heartbeat;
+        await _database.StringSetAsync(NodeKey(_options.NodeId), _options.Address, lifetime).ConfigureAwait(false);
+        await _database.HashSetAsync(_nodesKey, _options.NodeId, _options.Address).ConfigureAwait(false);
+        var nodes = await _database.HashKeysAsync(_nodesKey).ConfigureAwait(false);
+        var checks = new Task<bool>[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            checks[i] = _database.KeyExistsAsync(NodeKey(nodes[i]!));
+        }
+
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var id = (string)nodes[i]!;
+            var live = await checks[i].ConfigureAwait(false);
+            var wasLive = !_liveNodes.TryGetValue(id, out var known) || known;
+            _liveNodes[id] = live;
+            if (!live)
+            {
+                _database.HashDelete(_nodesKey, id, CommandFlags.FireAndForget);
+                if (wasLive)
+                {
+                    ClusterLog.NodeDead(_logger, id);
+                    ForgetNode(id);
+                }
+            }
+        }
+    }
+
+    private void ForgetNode(string nodeId)
+    {
+        Interlocked.Increment(ref _invalidations);
+        foreach (var (user, sessions) in _cache)
+        {
+            if (Array.Exists(sessions, s => s.NodeId == nodeId))
+            {
+                _cache.TryRemove(user, out _);
+            }
+        }
+    }
+
+    private void Invalidate(RedisValue message)
+    {
+        Interlocked.Increment(ref _invalidations);
+        var bytes = (byte[]?)message;
+        if (bytes is null)
+        {
+            return;
+        }
+
+        if (bytes.AsSpan().StartsWith("node:"u8))
+        {
+            var id = Encoding.UTF8.GetString(bytes.AsSpan(5));
+            _liveNodes[id] = false;
+            ForgetNode(id);
+            return;
+        }
+
+        _cached.TryRemove(bytes, out _);
+    }
+
+    private static bool TryParse(HashEntry entry, out DirectorySession session)
+    {
+        session = default;
+        var text = (string?)entry.Value;
+        var parts = text?.Split('|');
+        if (parts is not { Length: 3 } || !int.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var priority))
+        {
+            return false;
+        }
+
+        session = new DirectorySession((byte[])entry.Name!, parts[0], priority, parts[2] == "a");
+        return true;
+    }
+
+    private RedisKey SessionsKey(ReadOnlySpan<byte> bareJid)
+    {
+        var key = new byte[_prefix.Length + bareJid.Length + 11];
+        _prefix.CopyTo(key, 0);
+        key[_prefix.Length] = (byte)'{';
+        bareJid.CopyTo(key.AsSpan(_prefix.Length + 1));
+        "}:sessions"u8.CopyTo(key.AsSpan(_prefix.Length + 1 + bareJid.Length));
+        return key;
+    }
+
+    private RedisKey NodeKey(string nodeId) => _options.KeyPrefix + "node:" + nodeId;
+}

@@ -1,0 +1,31 @@
+namespace HighPerf.Xmpp.Server.Configuration;
+
+/// <summary>
+/// Scale-out (several nodes serving one domain): the shared store is a Garnet (RESP) engine instead of the embedded
+/// FASTER store. Off by default: one node, embedded FASTER, no other process.
+/// </summary>
+public sealed class ClusterConfig
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>host:port of the Garnet engine (run with --aof --aof-commit-wait --lua --recover, see the README).</summary>
+    public List<string> Endpoints { get; set; } = ["127.0.0.1:6379"];
+
+    /// <summary>Prefix of every key in the engine (deployments sharing one engine use different prefixes).</summary>
+    public string KeyPrefix { get; set; } = "hpx:";
+
+    /// <summary>The engine's password (AUTH); null when it has none.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>This node's name in the session directory (a random suffix per start is added); null: the host name.</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>Seconds between a node's heartbeats (and its checks of the others').</summary>
+    public int HeartbeatSeconds { get; set; } = 2;
+
+    /// <summary>Longest time a dead node's sessions stay listed in the session directory.</summary>
+    public int SessionTtlSeconds { get; set; } = 10;
+
+    /// <summary>Seconds a connection to the engine (or one synchronous read) may take before it fails.</summary>
+    public int TimeoutSeconds { get; set; } = 5;
+}
