@@ -7,6 +7,7 @@ using DotNetty.Transport.Bootstrapping;
 using DotNetty.Transport.Channels;
 using DotNetty.Transport.Channels.Sockets;
 using HighPerf.Xmpp.Core.Modules;
+using HighPerf.Xmpp.Transport.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace HighPerf.Xmpp.Transport.Bytestreams;
@@ -276,7 +277,5 @@ public sealed class Socks5ProxyHost : IBytestreamRelay, IAsyncDisposable
         }
     }
 
-    private Task StopLoopsAsync() => Task.WhenAll(
-        _workerGroup.ShutdownGracefullyAsync(TimeSpan.Zero, LoopShutdownTimeout),
-        _bossGroup.ShutdownGracefullyAsync(TimeSpan.Zero, LoopShutdownTimeout));
+    private Task<bool> StopLoopsAsync() => EventLoopShutdown.ShutdownAsync(Logger, "proxy65", LoopShutdownTimeout, _workerGroup, _bossGroup);
 }

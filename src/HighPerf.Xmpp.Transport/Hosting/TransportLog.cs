@@ -38,4 +38,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(2008, LogLevel.Information, "Stopping: telling {Count} connections the server shuts down")]
     public static partial void Stopping(ILogger logger, int count);
+
+    [LoggerMessage(2011, LogLevel.Warning, "{Owner}: event loops did not terminate within {Milliseconds} ms of their shutdown (DotNetty shutdown livelock); left behind, the stop goes on")]
+    public static partial void EventLoopsLeftBehind(ILogger logger, string owner, int milliseconds);
 }

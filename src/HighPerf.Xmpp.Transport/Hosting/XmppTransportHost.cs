@@ -176,9 +176,7 @@ public sealed class XmppTransportHost : IAsyncDisposable
 
         // The connections had their grace period above, so the loops hold nothing worth waiting for. A short
         // timeout matters: DotNetty 0.7's graceful shutdown tends to run to its timeout rather than its quiet period.
-        await Task.WhenAll(
-            _workerGroup.ShutdownGracefullyAsync(TimeSpan.Zero, LoopShutdownTimeout),
-            _bossGroup.ShutdownGracefullyAsync(TimeSpan.Zero, LoopShutdownTimeout)).ConfigureAwait(false);
+        await EventLoopShutdown.ShutdownAsync(_logger, "c2s", LoopShutdownTimeout, _workerGroup, _bossGroup).ConfigureAwait(false);
     }
 
     /// <summary>Scrape time only: walks every open connection.</summary>
