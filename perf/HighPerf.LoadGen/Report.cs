@@ -118,7 +118,7 @@ internal sealed class Report(Options options)
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"== {options.Scenario} {options.Label} against {options.Host}:{options.Port} ({options.Domain}), {options.Users} users, {options.Mechanism}{(options.Tls ? " + STARTTLS" : "")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"== {options.Scenario} {options.Label} against {options.Host}:{options.Port} ({options.Domain}), {options.Users} users, {options.Mechanism}{(options.Tls ? " + STARTTLS" + (options.TlsVersion is { } v ? " (TLS " + v + " only)" : "") : "")}");
         foreach (var property in root.EnumerateObject())
         {
             if (property.Name is "scenario" or "label")
