@@ -116,6 +116,11 @@ cols = [("sessions ok/failed", lambda r: f"{r.get('established', '-')}/{r.get('f
         ("logins/s", lambda r: r.get("logins_per_s")),
         ("KiB/session", lambda r: r.get("kib_per_session")),
         ("RSS loaded MiB", lambda r: round(r["server_rss_loaded_kib"] / 1024, 1) if r.get("server_rss_loaded_kib", -1) > 0 else None)]
+if scenario == "idle":
+    cols += [("KiB/session after warm-up", lambda r: r.get("kib_per_session_after_warmup")),
+             ("heap / GC committed / native / native free KiB", lambda r: "/".join(cell(r.get(k)) for k in (
+                 "heap_kib_per_session_after_warmup", "gc_committed_kib_per_session_after_warmup",
+                 "native_kib_per_session_after_warmup", "native_free_kib_per_session_after_warmup")))]
 if scenario == "muc":
     cols += [("occupants/room", lambda r: r.get("copies_per_msg")),
              ("copies delivered/s", lambda r: r.get("delivered_per_s")),

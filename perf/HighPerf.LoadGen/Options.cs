@@ -15,6 +15,8 @@ internal sealed class Options
     public string UserPrefix { get; private set; } = "user";
     public string Password { get; private set; } = "password";
     public bool Tls { get; private set; }
+    /// <summary>STARTTLS: the only TLS version offered ("1.2" or "1.3"); null: the system's choice (1.3 where both sides have it).</summary>
+    public string? TlsVersion { get; private set; }
     public string Mechanism { get; private set; } = "PLAIN";
     /// <summary>Chat: messages per second per session.</summary>
     public double Rate { get; private set; } = 1;
@@ -70,6 +72,7 @@ internal sealed class Options
                 case "--user-prefix": options.UserPrefix = Next(); break;
                 case "--password": options.Password = Next(); break;
                 case "--tls": options.Tls = true; break;
+                case "--tls-version": options.TlsVersion = Next(); break;
                 case "--mechanism": options.Mechanism = Next().ToUpperInvariant(); break;
                 case "--rate": options.Rate = Real(); break;
                 case "--duration": options.DurationSeconds = Real(); break;
@@ -92,6 +95,11 @@ internal sealed class Options
         if (options.Mechanism is not ("PLAIN" or "SCRAM-SHA-1" or "SCRAM-SHA-256"))
         {
             throw new ArgumentException("--mechanism is PLAIN, SCRAM-SHA-1 or SCRAM-SHA-256");
+        }
+
+        if (options.TlsVersion is not (null or "1.2" or "1.3"))
+        {
+            throw new ArgumentException("--tls-version is 1.2 or 1.3");
         }
 
         if (options.Sources <= 0)

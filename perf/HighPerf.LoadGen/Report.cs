@@ -25,6 +25,9 @@ internal sealed class Report(Options options)
 
     public double LoginSeconds { get; set; }
 
+    /// <summary>idle: the memory figures measured from the baseline after the warm-up.</summary>
+    public WarmFigures? Warm { get; set; }
+
     /// <summary>detached: the memory figures of the scenario.</summary>
     public DetachedFigures? Detached { get; set; }
     public double SendSeconds { get; set; }
@@ -115,7 +118,7 @@ internal sealed class Report(Options options)
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"== {options.Scenario} {options.Label} against {options.Host}:{options.Port} ({options.Domain}), {options.Users} users, {options.Mechanism}{(options.Tls ? " + STARTTLS" : "")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"== {options.Scenario} {options.Label} against {options.Host}:{options.Port} ({options.Domain}), {options.Users} users, {options.Mechanism}{(options.Tls ? " + STARTTLS" + (options.TlsVersion is { } v ? " (TLS " + v + " only)" : "") : "")}");
         foreach (var property in root.EnumerateObject())
         {
             if (property.Name is "scenario" or "label")
@@ -176,6 +179,18 @@ internal sealed class Report(Options options)
             json.WriteNumber("server_rss_loaded_kib", _rssLoaded);
             json.WriteNumber("server_rss_end_kib", _rssEnd);
             json.WriteNumber("kib_per_session", _rssBaseline > 0 && _rssLoaded > 0 && _counters.Established > 0 ? Round((_rssLoaded - _rssBaseline) / (double)_counters.Established) : -1);
+            if (Warm is { } w)
+            {
+                json.WriteNumber("sessions_after_warmup", w.Sessions);
+                json.WriteNumber("kib_per_session_after_warmup", Round(w.RssKiBPerSession));
+                json.WriteNumber("heap_kib_per_session_after_warmup", Round(w.HeapKiBPerSession));
+                json.WriteNumber("gc_committed_kib_per_session_after_warmup", Round(w.CommittedKiBPerSession));
+                json.WriteNumber("native_kib_per_session_after_warmup", Round(w.NativeKiBPerSession));
+                json.WriteNumber("native_free_kib_per_session_after_warmup", Round(w.NativeFreeKiBPerSession));
+                json.WriteNumber("server_rss_after_warmup_kib", w.RssBaselineKiB);
+                json.WriteNumber("server_rss_loaded_after_gc_kib", w.RssLoadedKiB);
+            }
+
             if (Detached is { } d)
             {
                 json.WriteNumber("heap_kib_per_attached_session", Round(d.HeapKiBPerAttached));

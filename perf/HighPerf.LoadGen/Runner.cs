@@ -27,7 +27,6 @@ internal sealed partial class Runner(Options options)
         switch (options.Scenario)
         {
             case "idle":
-                await LoginAllAsync(rosterFirst: false);
                 await IdleAsync();
                 break;
             case "chat":
@@ -69,8 +68,12 @@ internal sealed partial class Runner(Options options)
     /// <summary>As <see cref="LoginAllAsync"/> for sessions <paramref name="first"/> … <paramref name="end"/> − 1.</summary>
     private async Task LoginRangeAsync(bool rosterFirst, int first, int end)
     {
-        _report.MarkBaseline();
-        _report.PresenceBeforeLogin = Volatile.Read(ref _counters.PresenceReceived);
+        if (first == 0)
+        {
+            _report.MarkBaseline();
+            _report.PresenceBeforeLogin = Volatile.Read(ref _counters.PresenceReceived);
+        }
+
         var window = new SemaphoreSlim(options.Concurrency);
         var pending = new List<Task>(end - first);
         var clock = Stopwatch.StartNew();
@@ -144,16 +147,6 @@ internal sealed partial class Runner(Options options)
         System.Security.Authentication.AuthenticationException => "tls",
         _ => ex.GetType().Name,
     };
-
-    private async Task IdleAsync()
-    {
-        // Let the server settle (pending writes, lazily freed buffers) before taking its memory figure.
-        await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, options.DurationSeconds / 2)));
-        await _report.MarkLoadedAsync();
-        _report.MarkWindowStart();
-        await Task.Delay(TimeSpan.FromSeconds(options.DurationSeconds));
-        _report.MarkWindowEnd();
-    }
 
     private async Task CloseAllAsync()
     {

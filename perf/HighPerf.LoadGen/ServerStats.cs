@@ -5,9 +5,11 @@ namespace HighPerf.LoadGen;
 /// <summary>
 /// The server's own counters, read from the stats file our server writes when started with
 /// HIGHPERF_XMPP_STATS_FILE set (one line of key=value pairs, rewritten every 100 ms): managed bytes allocated
-/// since start (GC.GetTotalAllocatedBytes), GC counts, heap size, bound sessions. Absent for other servers.
+/// since start (GC.GetTotalAllocatedBytes), GC counts, heap size, bound sessions; as of the last requested collection,
+/// the GC's committed bytes and glibc malloc's bytes in use and free (0 before any). Absent for other servers.
 /// </summary>
-internal sealed record ServerStats(long AllocatedBytes, long Gen0, long Gen1, long Gen2, long HeapBytes, long Sessions, long RequestedCollections)
+internal sealed record ServerStats(long AllocatedBytes, long Gen0, long Gen1, long Gen2, long HeapBytes, long Sessions, long RequestedCollections,
+    long CommittedBytes = 0, long NativeBytes = 0, long NativeFreeBytes = 0)
 {
     public static ServerStats? Read(string? path)
     {
@@ -29,7 +31,8 @@ internal sealed record ServerStats(long AllocatedBytes, long Gen0, long Gen1, lo
             }
 
             return new ServerStats(values.GetValueOrDefault("allocated"), values.GetValueOrDefault("gen0"), values.GetValueOrDefault("gen1"),
-                values.GetValueOrDefault("gen2"), values.GetValueOrDefault("heap"), values.GetValueOrDefault("sessions"), values.GetValueOrDefault("gcs"));
+                values.GetValueOrDefault("gen2"), values.GetValueOrDefault("heap"), values.GetValueOrDefault("sessions"), values.GetValueOrDefault("gcs"),
+                values.GetValueOrDefault("committed"), values.GetValueOrDefault("native"), values.GetValueOrDefault("nativefree"));
         }
         catch (IOException)
         {

@@ -24,7 +24,7 @@ internal sealed partial class XmppClient
                 throw new LoginException("tls", reply.Text);
             }
 
-            await StartTlsAsync(domain, cancel).ConfigureAwait(false);
+            await StartTlsAsync(domain, options.TlsVersion, cancel).ConfigureAwait(false);
             features = await OpenStreamAsync(header, cancel).ConfigureAwait(false);
         }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 
 namespace HighPerf.LoadGen;
 
@@ -128,12 +129,18 @@ internal sealed partial class XmppClient : IAsyncDisposable
     }
 
     /// <summary>After &lt;proceed/&gt;: TLS over the same socket, any certificate accepted (loopback benchmarks).</summary>
-    private async Task StartTlsAsync(string domain, CancellationToken cancel)
+    private async Task StartTlsAsync(string domain, string? version, CancellationToken cancel)
     {
         var tls = new SslStream(new NetworkStream(_socket, ownsSocket: false), leaveInnerStreamOpen: false);
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = domain,
+            EnabledSslProtocols = version switch
+            {
+                "1.2" => SslProtocols.Tls12,
+                "1.3" => SslProtocols.Tls13,
+                _ => SslProtocols.None,
+            },
             RemoteCertificateValidationCallback = static (_, _, _, _) => true,
         }, cancel).ConfigureAwait(false);
         _tls = tls;

@@ -43,6 +43,12 @@ public interface ISessionTransport
     /// (zero: as soon as possible). For rare events only (timeouts, delayed auth failures): it may allocate.</summary>
     void Schedule(TimeSpan delay, Action<object?> work, object? state);
 
+    /// <summary>Session loop only. SASL succeeded: a timer the transport keeps for unauthenticated connections can go
+    /// (an authenticated idle session should hold no scheduled task).</summary>
+    void OnAuthenticated()
+    {
+    }
+
     /// <summary>
     /// Thread-safe. XEP-0198: the session was resumed on another connection. Returns once this connection will
     /// never call into the session again (a read in progress finishes first), then closes without a word.

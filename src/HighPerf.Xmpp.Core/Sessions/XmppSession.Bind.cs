@@ -45,23 +45,14 @@ public sealed partial class XmppSession
             return;
         }
 
-        _jid = full[..fullLength].ToArray();
-        _resourceStart = _bareLength + 1;
-        using (var attribute = new PooledBufferWriter(_jid.Length + 16))
-        {
-            EscapingWriter.WriteEscapedAttribute(attribute, XmppNames.From, _jid);
-            _fromAttribute = attribute.ToArray();
-            attribute.Reset();
-            EscapingWriter.WriteEscapedAttribute(attribute, XmppNames.To, _jid);
-            _toAttribute = attribute.ToArray();
-        }
+        SetIdentity(full[..fullLength], _bareLength, _bareLength + 1);
 
         _user = _server.Routes.Attach(this, out var replaced);
         _stage = StreamStage.Bound;
         if (replaced is not null)
         {
             // RFC 6120 §7.7.2.2: the newer login wins; the older one gets a conflict stream error.
-            CoreLog.Replaced(_server.Logger, Encoding.UTF8.GetString(_jid));
+            CoreLog.Replaced(_server.Logger, Encoding.UTF8.GetString(FullJid));
             replaced.Kick(StreamErrorCondition.Conflict);
         }
 
@@ -69,10 +60,10 @@ public sealed partial class XmppSession
         writer.Write("<iq type='result'"u8);
         EscapingWriter.WriteAttribute(writer, XmppNames.Id, element.IdValue);
         writer.Write("><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>"u8);
-        EscapingWriter.WriteEscaped(writer, _jid);
+        EscapingWriter.WriteEscaped(writer, FullJid);
         writer.Write("</jid></bind></iq>"u8);
         Send(writer.WrittenSpan);
-        CoreLog.Bound(_server.Logger, Encoding.UTF8.GetString(_jid));
+        CoreLog.Bound(_server.Logger, Encoding.UTF8.GetString(FullJid));
 
         foreach (var observer in _server.Modules.SessionObservers)
         {

@@ -1,8 +1,5 @@
 using HighPerf.Xmpp.Core.Addressing;
-using HighPerf.Xmpp.Core.Buffers;
 using HighPerf.Xmpp.Core.Hosting;
-using HighPerf.Xmpp.Core.Protocol;
-using HighPerf.Xmpp.Core.Stanzas;
 
 namespace HighPerf.Xmpp.Core.Sessions;
 
@@ -25,17 +22,9 @@ public sealed partial class XmppSession
             IsRemote = true,
             IsAuthenticated = true,
             _stage = StreamStage.Bound,
-            _jid = jid.ToArray(),
-            _bareLength = parts.BareLength,
-            _resourceStart = parts.HasResource ? parts.ResourceStart : -1,
             _headerSent = true,
         };
-        using var attribute = new PooledBufferWriter(jid.Length + 16);
-        EscapingWriter.WriteEscapedAttribute(attribute, XmppNames.From, jid);
-        session._fromAttribute = attribute.ToArray();
-        attribute.Reset();
-        EscapingWriter.WriteEscapedAttribute(attribute, XmppNames.To, jid);
-        session._toAttribute = attribute.ToArray();
+        session.SetIdentity(jid, parts.BareLength, parts.HasResource ? parts.ResourceStart : -1);
         return session;
     }
 }

@@ -147,14 +147,15 @@ public sealed partial class XmppSession
     private void CompleteAuthentication(ReadOnlySpan<byte> localpart)
     {
         var domain = _domain ?? _server.Domains[0];
-        _jid = new byte[localpart.Length + 1 + domain.Length];
-        localpart.CopyTo(_jid);
-        _jid[localpart.Length] = (byte)'@';
-        domain.CopyTo(_jid.AsSpan(localpart.Length + 1));
-        _bareLength = _jid.Length;
+        Span<byte> bare = stackalloc byte[localpart.Length + 1 + domain.Length];
+        localpart.CopyTo(bare);
+        bare[localpart.Length] = (byte)'@';
+        domain.CopyTo(bare[(localpart.Length + 1)..]);
+        SetBareIdentity(bare);
         IsAuthenticated = true;
+        _transport.OnAuthenticated();
         _server.Metrics.AuthSuccesses.Add(1, XmppMetrics.MechanismTag(_mechanism));
-        CoreLog.Authenticated(_server.Logger, Encoding.UTF8.GetString(_jid), Encoding.UTF8.GetString(SaslMechanisms.Name(_mechanism)), _transport.RemoteAddress);
+        CoreLog.Authenticated(_server.Logger, Encoding.UTF8.GetString(FullJid), Encoding.UTF8.GetString(SaslMechanisms.Name(_mechanism)), _transport.RemoteAddress);
     }
 
     private bool FailAuthentication(SaslFailure failure)

@@ -92,7 +92,7 @@ public sealed partial class XmppSession
 
     private bool IsOwnAddress(ReadOnlySpan<byte> rawFrom)
     {
-        if (rawFrom.SequenceEqual(_jid))
+        if (rawFrom.SequenceEqual(FullJid))
         {
             return true;
         }
@@ -104,7 +104,7 @@ public sealed partial class XmppSession
         }
 
         var normalized = from[..length];
-        return normalized.SequenceEqual(_jid) || normalized.SequenceEqual(BareJid);
+        return normalized.SequenceEqual(FullJid) || normalized.SequenceEqual(BareJid);
     }
 
     /// <summary>Answers a stanza from this client with a stanza error from the address it was sent to.</summary>
@@ -116,7 +116,7 @@ public sealed partial class XmppSession
         }
 
         var writer = ScratchWriter.Rent();
-        StanzaErrorWriter.Write(writer, element.LocalName, element.IdValue, element.Id.IsPresent, errorFrom, _jid, condition);
+        StanzaErrorWriter.Write(writer, element.LocalName, element.IdValue, element.Id.IsPresent, errorFrom, FullJid, condition);
         Send(writer.WrittenSpan);
     }
 
@@ -131,9 +131,9 @@ public sealed partial class XmppSession
             EscapingWriter.WriteEscapedAttribute(writer, XmppNames.From, from);
         }
 
-        if (_jid.Length > 0)
+        if (_jidLength > 0)
         {
-            EscapingWriter.WriteEscapedAttribute(writer, XmppNames.To, _jid);
+            EscapingWriter.WriteEscapedAttribute(writer, XmppNames.To, FullJid);
         }
 
         if (payload.IsEmpty)
@@ -163,7 +163,7 @@ public sealed partial class XmppSession
     public bool DeliverAddressed(in XmlElement element, ReadOnlySpan<byte> fromAttribute)
     {
         CountRouted(element);
-        return Send(StanzaSlices.Of(element, cutTo: true).With(fromAttribute, _toAttribute));
+        return Send(StanzaSlices.Of(element, cutTo: true).With(fromAttribute, ToAttribute));
     }
 
     private void CountRouted(in XmlElement element)

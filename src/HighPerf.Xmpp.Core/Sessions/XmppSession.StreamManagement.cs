@@ -300,7 +300,7 @@ public sealed partial class XmppSession
         }
     }
 
-    private string JidForLog() => System.Text.Encoding.UTF8.GetString(_jid);
+    private string JidForLog() => System.Text.Encoding.UTF8.GetString(FullJid);
 
     /// <summary>Thread-safe: ends the session now if it is detached (server shutdown).</summary>
     internal void EndIfDetached(string reason)

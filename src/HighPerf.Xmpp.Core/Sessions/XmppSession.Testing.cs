@@ -1,7 +1,4 @@
 using HighPerf.Xmpp.Core.Addressing;
-using HighPerf.Xmpp.Core.Buffers;
-using HighPerf.Xmpp.Core.Protocol;
-using HighPerf.Xmpp.Core.Stanzas;
 
 namespace HighPerf.Xmpp.Core.Sessions;
 
@@ -28,15 +25,7 @@ public sealed partial class XmppSession
         var jid = normalized[..length];
         _domain = _server.FindDomain(parts.Domain(jid))
             ?? throw new ArgumentException("The JID's domain is not served.", nameof(fullJid));
-        _jid = jid.ToArray();
-        _bareLength = parts.BareLength;
-        _resourceStart = parts.ResourceStart;
-        var writer = ScratchWriter.Rent();
-        EscapingWriter.WriteEscapedAttribute(writer, XmppNames.From, _jid);
-        _fromAttribute = writer.WrittenSpan.ToArray();
-        writer.Reset();
-        EscapingWriter.WriteEscapedAttribute(writer, XmppNames.To, _jid);
-        _toAttribute = writer.WrittenSpan.ToArray();
+        SetIdentity(jid, parts.BareLength, parts.ResourceStart);
         IsAuthenticated = true;
         _stage = StreamStage.Bound;
         _user = _server.Routes.Attach(this, out _);

@@ -26,11 +26,8 @@ public sealed partial class XmppSession
     private bool _tlsPending;
     private bool _compressionPending;
     private byte[]? _domain;
-    private byte[] _jid = [];
     private int _bareLength;
     private int _resourceStart = -1;
-    private byte[] _fromAttribute = [];
-    private byte[] _toAttribute = [];
     private LocalUser? _user;
     private int _ended;
     private bool _feeding;
@@ -55,19 +52,6 @@ public sealed partial class XmppSession
 
     /// <summary>The served domain this stream is for (normalized).</summary>
     public ReadOnlySpan<byte> Domain => _domain;
-
-    /// <summary>Normalized full JID once bound (bare JID once authenticated).</summary>
-    public ReadOnlySpan<byte> FullJid => _jid;
-
-    public ReadOnlySpan<byte> BareJid => _jid.AsSpan(0, _bareLength);
-
-    public ReadOnlySpan<byte> Resource => _resourceStart < 0 ? default : _jid.AsSpan(_resourceStart);
-
-    /// <summary>The pre-encoded ` from='full JID'` attribute the router inserts into stanzas from this session.</summary>
-    public ReadOnlySpan<byte> FromAttribute => _fromAttribute;
-
-    /// <summary>The pre-encoded ` to='full JID'` attribute for stanzas addressed to this session.</summary>
-    public ReadOnlySpan<byte> ToAttribute => _toAttribute;
 
     /// <summary>The user entry in the routing table while bound.</summary>
     public LocalUser? User => _user;
@@ -270,7 +254,7 @@ public sealed partial class XmppSession
 
         if (_server.Logger.IsEnabled(LogLevel.Information))
         {
-            CoreLog.SessionEnded(_server.Logger, Encoding.UTF8.GetString(_jid));
+            CoreLog.SessionEnded(_server.Logger, Encoding.UTF8.GetString(FullJid));
         }
 
         var last = _server.Routes.Detach(user, this);

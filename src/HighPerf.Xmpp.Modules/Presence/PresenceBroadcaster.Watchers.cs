@@ -60,12 +60,12 @@ internal sealed partial class PresenceBroadcaster
         var roster = im.RosterOf(user);
         lock (user.Gate)
         {
-            roster.AvailableWatchers.Clear();
+            roster.ClearWatchers();
             foreach (var item in roster.Items)
             {
                 if (RosterItems.HasFrom(item) && Routes.TryGetUser(item.Jid, out var watcher) && HasAvailableSession(watcher))
                 {
-                    roster.AvailableWatchers.Add(watcher);
+                    roster.AddWatcher(watcher);
                 }
             }
         }
@@ -120,7 +120,7 @@ internal sealed partial class PresenceBroadcaster
         {
             if (RosterItems.HasFrom(roster.Find(watcher.BareJid)))
             {
-                roster.AvailableWatchers.Add(watcher);
+                roster.AddWatcher(watcher);
             }
         }
     }
@@ -134,7 +134,7 @@ internal sealed partial class PresenceBroadcaster
 
         lock (owner.Gate)
         {
-            roster.AvailableWatchers.Remove(watcher);
+            roster.RemoveWatcher(watcher);
         }
     }
 

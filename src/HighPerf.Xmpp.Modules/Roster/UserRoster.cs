@@ -8,11 +8,15 @@ namespace HighPerf.Xmpp.Modules.Roster;
 /// An online user's roster in memory (RFC 6121 §2), loaded at the first bind and dropped with the last
 /// session, plus which of the user's presence subscribers are available right now, so that a presence
 /// broadcast costs one delivery per available subscriber and nothing per offline contact. Guarded by the
-/// owner's <see cref="LocalUser.Gate"/>.
+/// owner's <see cref="LocalUser.Gate"/>. An empty roster and an empty watcher set cost no collection object beyond
+/// the (bucket-less) dictionary: the watcher set exists only while it has members, and the items are walked through a
+/// struct view instead of the dictionary's cached value collection.
 /// </summary>
-internal sealed class UserRoster
+internal sealed partial class UserRoster
 {
+    private static readonly HashSet<LocalUser> NoWatchers = [];
     private readonly Dictionary<byte[], RosterItemRecord> _items;
+    private HashSet<LocalUser>? _watchers;
 
     private UserRoster(Dictionary<byte[], RosterItemRecord> items, long version)
     {
@@ -22,18 +26,30 @@ internal sealed class UserRoster
     }
 
     /// <summary>Items by contact bare JID (including requests not yet in the roster: <see cref="RosterItems.IsListed"/>).</summary>
-    public Dictionary<byte[], RosterItemRecord>.ValueCollection Items => _items.Values;
+    public ItemView Items => new(_items);
 
     public Dictionary<byte[], RosterItemRecord>.AlternateLookup<ReadOnlySpan<byte>> ByJid { get; }
 
     public long Version { get; set; }
 
     /// <summary>Local contacts subscribed to this user's presence ('from'/'both') that have an available resource.</summary>
-    public HashSet<LocalUser> AvailableWatchers { get; } = [];
+    public WatcherView AvailableWatchers => new(_watchers ?? NoWatchers);
+
+    public void AddWatcher(LocalUser watcher) => (_watchers ??= []).Add(watcher);
+
+    public void RemoveWatcher(LocalUser watcher)
+    {
+        if (_watchers is { } watchers && watchers.Remove(watcher) && watchers.Count == 0)
+        {
+            _watchers = null;
+        }
+    }
+
+    public void ClearWatchers() => _watchers = null;
 
     public static UserRoster Load(IRosterStore store, ReadOnlySpan<byte> owner)
     {
-        var items = new Dictionary<byte[], RosterItemRecord>(new Utf8KeyComparer());
+        var items = new Dictionary<byte[], RosterItemRecord>(Utf8KeyComparer.Instance);
         foreach (var item in store.GetAll(owner))
         {
             items[item.Jid] = item;

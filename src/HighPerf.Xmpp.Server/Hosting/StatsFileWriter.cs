@@ -11,7 +11,10 @@ namespace HighPerf.Xmpp.Server.Hosting;
 /// into a reused buffer; each tick allocates only the file handle (~100 B, ~1 KB/s), which the load generator's
 /// per-message figure includes. Off unless the variable is set; the metrics endpoint (issue #9) supersedes it.
 /// A memory figure needs a heap without garbage: a reader that creates <c>FILE.gc</c> gets a full, compacting
-/// collection before the next line, whose <c>gcs=N</c> (collections so requested) tells it the line is fresh.
+/// collection before the next line, whose <c>gcs=N</c> (collections so requested) tells it the line is fresh; that
+/// line also carries, as of the collection, <c>committed=B</c> (memory the GC has committed) and <c>native=B</c> /
+/// <c>nativefree=B</c> (glibc malloc's bytes in use and free inside its arenas), so that a resident-memory figure
+/// can be split into live objects, GC slack, native allocations and allocator fragmentation.
 /// </summary>
 internal sealed class StatsFileWriter : IDisposable
 {
@@ -21,8 +24,11 @@ internal sealed class StatsFileWriter : IDisposable
     private readonly string _temporary;
     private readonly string _gcRequest;
     private long _requestedCollections;
+    private long _committedBytes;
+    private long _nativeBytes;
+    private long _nativeFreeBytes;
     private readonly Thread _thread;
-    private readonly byte[] _line = new byte[256];
+    private readonly byte[] _line = new byte[512];
     private volatile bool _stopped;
 
     private StatsFileWriter(XmppServer server, string path)
@@ -63,6 +69,9 @@ internal sealed class StatsFileWriter : IDisposable
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            // Read only after a requested collection: GCMemoryInfo allocates, and the figures matter only then.
+            _committedBytes = GC.GetGCMemoryInfo(GCKind.FullBlocking).TotalCommittedBytes;
+            (_nativeBytes, _nativeFreeBytes) = NativeHeap.Read();
             _requestedCollections++;
             try
             {
@@ -82,6 +91,9 @@ internal sealed class StatsFileWriter : IDisposable
         Field(line, ref at, " heap="u8, GC.GetTotalMemory(forceFullCollection: false));
         Field(line, ref at, " sessions="u8, _server.Routes.SessionCount);
         Field(line, ref at, " gcs="u8, _requestedCollections);
+        Field(line, ref at, " committed="u8, _committedBytes);
+        Field(line, ref at, " native="u8, _nativeBytes);
+        Field(line, ref at, " nativefree="u8, _nativeFreeBytes);
         line[at++] = (byte)'\n';
         try
         {

@@ -206,6 +206,13 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
         }
     }
 
+    public void OnAuthenticated()
+    {
+        // The timer only guards unauthenticated connections; dropping it now leaves an idle session no scheduled task.
+        _authTimer?.Cancel();
+        _authTimer = null;
+    }
+
     private void OnAuthenticationTimeout()
     {
         if (!_session.IsAuthenticated && !_session.IsClosed)

@@ -24,6 +24,10 @@ public sealed class XmppTransportHost : IAsyncDisposable
     private readonly ILogger _logger;
     private static readonly TimeSpan LoopShutdownTimeout = TimeSpan.FromMilliseconds(250);
 
+    // DotNetty's default (64 B … 64 KiB, first guess 1 KiB), one instance for every connection: the allocator only
+    // makes per-channel handles, and a channel's own default instance would stay alive with it (32 bytes each).
+    private static readonly AdaptiveRecvByteBufAllocator ReceiveAllocator = new();
+
     private readonly MultithreadEventLoopGroup _bossGroup = new(1);
     private readonly MultithreadEventLoopGroup _workerGroup;
     private readonly List<IChannel> _listeners = [];
@@ -105,6 +109,7 @@ public sealed class XmppTransportHost : IAsyncDisposable
                 .ChildOption(ChannelOption.TcpNodelay, true)
                 .ChildOption(ChannelOption.SoKeepalive, true)
                 .ChildOption(ChannelOption.Allocator, PooledByteBufferAllocator.Default)
+                .ChildOption(ChannelOption.RcvbufAllocator, ReceiveAllocator)
                 .ChildOption(ChannelOption.WriteBufferHighWaterMark, _options.WriteBufferHighWaterMark)
                 .ChildOption(ChannelOption.WriteBufferLowWaterMark, _options.WriteBufferLowWaterMark)
                 .ChildHandler(new XmppChannelInitializer(_server, _options, _logger, info, _connections)

@@ -109,9 +109,6 @@ public sealed partial class OpenSslTlsHandler
 
     private void OnHandshakeComplete(IChannelHandlerContext context, OpenSslConnection connection)
     {
-        Protocol = connection.Protocol;
-        ApplicationProtocol = connection.ApplicationProtocol;
-        ServerName = connection.ServerName;
         _handshakeEventFired = true;
         context.FireUserEventTriggered(TlsHandshakeCompletionEvent.Success);
         if (!connection.IsDisposed)

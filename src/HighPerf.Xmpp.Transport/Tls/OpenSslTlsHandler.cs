@@ -40,14 +40,16 @@ public sealed partial class OpenSslTlsHandler : ChannelDuplexHandler
 
     public bool IsHandshakeComplete => _connection?.IsHandshakeComplete ?? false;
 
-    /// <summary>"TLSv1.3" or "TLSv1.2" after the handshake.</summary>
-    public string? Protocol { get; private set; }
+    /// <summary>"TLSv1.3" or "TLSv1.2" after the handshake, while the connection is open.</summary>
+    public string? Protocol => _connection?.Protocol;
 
-    /// <summary>The negotiated ALPN protocol ("xmpp-client" on direct TLS when the client offered it), or null.</summary>
-    public string? ApplicationProtocol { get; private set; }
+    /// <summary>The negotiated ALPN protocol ("xmpp-client" on direct TLS when the client offered it), or null;
+    /// read from the live connection.</summary>
+    public string? ApplicationProtocol => _connection?.ApplicationProtocol;
 
-    /// <summary>The SNI host name the client asked for, or null (the stream header's 'to' is authoritative).</summary>
-    public string? ServerName { get; private set; }
+    /// <summary>The SNI host name the client asked for, or null (the stream header's 'to' is authoritative); read
+    /// from the live connection.</summary>
+    public string? ServerName => _connection?.ServerName;
 
     public override void HandlerAdded(IChannelHandlerContext context)
     {

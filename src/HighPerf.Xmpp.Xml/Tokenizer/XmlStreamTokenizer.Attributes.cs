@@ -5,7 +5,8 @@ namespace HighPerf.Xmpp.Xml.Tokenizer;
 /// <summary>Attributes of the start tag being parsed: name, '=', quoted value.</summary>
 public sealed partial class XmlStreamTokenizer
 {
-    private AttributeSlot[] _attributes = new AttributeSlot[8];
+    // Borrowed from a TokenizerScratch for the length of a Feed call (see XmlStreamTokenizer.Scratch.cs).
+    private AttributeSlot[] _attributes = [];
     private int _attributeCount;
     private int _declarationCount;
     private int _prefixedCount;

@@ -8,8 +8,9 @@ namespace HighPerf.Xmpp.Xml.Tokenizer;
 /// </summary>
 public sealed partial class XmlStreamTokenizer
 {
-    /// <summary>In-scope declarations made inside the unit, innermost last.</summary>
-    private NamespaceBinding[] _bindings = new NamespaceBinding[8];
+    /// <summary>In-scope declarations made inside the unit, innermost last. Borrowed from a TokenizerScratch for
+    /// the length of a Feed call (see XmlStreamTokenizer.Scratch.cs).</summary>
+    private NamespaceBinding[] _bindings = [];
     private int _bindingCount;
 
     private ScanResult CompleteStartTag(ReadOnlySpan<byte> data, int pos, ref ParseState state, bool isEmpty)

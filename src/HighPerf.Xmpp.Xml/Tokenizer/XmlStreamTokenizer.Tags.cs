@@ -5,7 +5,8 @@ namespace HighPerf.Xmpp.Xml.Tokenizer;
 /// <summary>Markup: what follows '&lt;', start tags up to their attributes, end tags.</summary>
 public sealed partial class XmlStreamTokenizer
 {
-    private ElementFrame[] _frames = new ElementFrame[4];
+    // Borrowed from a TokenizerScratch for the length of a Feed call (see XmlStreamTokenizer.Scratch.cs).
+    private ElementFrame[] _frames = [];
 
     /// <summary>Open elements in the unit (the top-level element is the first).</summary>
     private int _depth;

@@ -69,6 +69,20 @@ public sealed partial class XmlStreamTokenizer : IDisposable
     public XmlStreamError Feed<TSink>(ReadOnlySpan<byte> input, ref TSink sink, out int consumed)
         where TSink : struct, IXmlStreamSink
     {
+        BorrowScratch();
+        try
+        {
+            return FeedUnits(input, ref sink, out consumed);
+        }
+        finally
+        {
+            EndFeed();
+        }
+    }
+
+    private XmlStreamError FeedUnits<TSink>(ReadOnlySpan<byte> input, ref TSink sink, out int consumed)
+        where TSink : struct, IXmlStreamSink
+    {
         consumed = 0;
         if (_error != XmlStreamError.None)
         {
@@ -154,9 +168,13 @@ public sealed partial class XmlStreamTokenizer : IDisposable
         _bindingCount = 0;
         _attributeCount = 0;
         _stream?.Clear();
+        if (_feeding == 0)
+        {
+            GiveBackScratchIfIdle();
+        }
     }
 
-    /// <summary>Returns the pooled buffer, if any. The tokenizer stays usable: it behaves as after <see cref="Reset"/>.</summary>
+    /// <summary>Returns the pooled buffer and scratch arrays, if any. The tokenizer stays usable: it behaves as after <see cref="Reset"/>.</summary>
     public void Dispose() => Reset();
 
     private XmlStreamError Fail(XmlStreamError error)

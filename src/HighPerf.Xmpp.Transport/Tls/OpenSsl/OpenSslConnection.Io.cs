@@ -15,7 +15,6 @@ internal sealed unsafe partial class OpenSslConnection
             if (result == 1 && _bioException is null)
             {
                 IsHandshakeComplete = true;
-                CaptureSessionInfo();
                 return OpenSslStatus.Done;
             }
 

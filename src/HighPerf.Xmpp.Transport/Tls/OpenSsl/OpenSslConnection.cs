@@ -60,14 +60,51 @@ internal sealed unsafe partial class OpenSslConnection : IDisposable
     /// <summary>Why the last step failed, in OpenSSL's words.</summary>
     public string? LastError { get; private set; }
 
+    // The session facts below are read from the live SSL when asked (diagnostics and tests) and copied into strings
+    // only when the SSL is freed: an SNI name kept per connection would cost ~50 bytes per idle session. Read them on
+    // the connection's event loop, or from elsewhere only while the connection stays open (the SSL must not be freed
+    // under the read).
+    private ClosedFacts? _closedFacts;
+
     /// <summary>"TLSv1.3" or "TLSv1.2" once the handshake is complete.</summary>
-    public string? Protocol { get; private set; }
+    public string? Protocol => !IsHandshakeComplete ? null : _disposed ? _closedFacts?.Protocol : LibSsl.SSL_version(_sslPtr) switch
+    {
+        LibSsl.TLS1_3_VERSION => "TLSv1.3",
+        LibSsl.TLS1_2_VERSION => "TLSv1.2",
+        var other => $"0x{other:x4}",
+    };
 
     /// <summary>The ALPN protocol selected ("xmpp-client" on direct TLS), or null.</summary>
-    public string? ApplicationProtocol { get; private set; }
+    public string? ApplicationProtocol
+    {
+        get
+        {
+            if (!IsHandshakeComplete || _disposed)
+            {
+                return _closedFacts?.ApplicationProtocol;
+            }
+
+            byte* alpn;
+            uint alpnLength;
+            LibSsl.SSL_get0_alpn_selected(_sslPtr, &alpn, &alpnLength);
+            return alpnLength == 0 ? null : Encoding.ASCII.GetString(alpn, (int)alpnLength);
+        }
+    }
 
     /// <summary>The SNI host name the client asked for, or null.</summary>
-    public string? ServerName { get; private set; }
+    public string? ServerName
+    {
+        get
+        {
+            if (!IsHandshakeComplete || _disposed)
+            {
+                return _closedFacts?.ServerName;
+            }
+
+            var name = LibSsl.SSL_get_servername(_sslPtr, LibSsl.TLSEXT_NAMETYPE_host_name);
+            return name == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(name);
+        }
+    }
 
     /// <summary>Lends encrypted input to the following calls; the caller keeps ownership.</summary>
     public void SetInbound(IByteBuffer? encrypted) => _inbound = encrypted;
@@ -105,6 +142,11 @@ internal sealed unsafe partial class OpenSslConnection : IDisposable
             return;
         }
 
+        if (IsHandshakeComplete)
+        {
+            _closedFacts = new ClosedFacts(Protocol, ApplicationProtocol, ServerName);
+        }
+
         _disposed = true;
         _inbound = null;
         _outbound?.Release();
@@ -113,21 +155,5 @@ internal sealed unsafe partial class OpenSslConnection : IDisposable
         Interlocked.Decrement(ref _liveCount);
     }
 
-    private void CaptureSessionInfo()
-    {
-        Protocol = LibSsl.SSL_version(_sslPtr) switch
-        {
-            LibSsl.TLS1_3_VERSION => "TLSv1.3",
-            LibSsl.TLS1_2_VERSION => "TLSv1.2",
-            var other => $"0x{other:x4}",
-        };
-
-        byte* alpn;
-        uint alpnLength;
-        LibSsl.SSL_get0_alpn_selected(_sslPtr, &alpn, &alpnLength);
-        ApplicationProtocol = alpnLength == 0 ? null : Encoding.ASCII.GetString(alpn, (int)alpnLength);
-
-        var name = LibSsl.SSL_get_servername(_sslPtr, LibSsl.TLSEXT_NAMETYPE_host_name);
-        ServerName = name == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(name);
-    }
+    private sealed record ClosedFacts(string? Protocol, string? ApplicationProtocol, string? ServerName);
 }
