@@ -214,16 +214,32 @@ public sealed class SessionDirectory : IAsyncDisposable
         var address = Volatile.Read(ref _address);
         await _database.StringSetAsync(NodeKey(_options.NodeId), address, lifetime).ConfigureAwait(false);
         await _database.HashSetAsync(_nodesKey, _options.NodeId, address).ConfigureAwait(false);
-        var nodes = await _database.HashKeysAsync(_nodesKey).ConfigureAwait(false);
-        var checks = new Task<bool>[nodes.Length];
-        for (var i = 0; i < nodes.Length; i++)
+        // The listed nodes, and those this node still takes for live: another node may have taken a dead one off the
+        // list before this one looked, and its sessions must still stop being listed here.
+        var nodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var listed in await _database.HashKeysAsync(_nodesKey).ConfigureAwait(false))
         {
-            checks[i] = _database.KeyExistsAsync(NodeKey(nodes[i]!));
+            nodes.Add((string)listed!);
         }
 
-        for (var i = 0; i < nodes.Length; i++)
+        foreach (var (known, live) in _liveNodes)
         {
-            var id = (string)nodes[i]!;
+            if (live)
+            {
+                nodes.Add(known);
+            }
+        }
+
+        var ids = nodes.ToArray();
+        var checks = new Task<bool>[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            checks[i] = _database.KeyExistsAsync(NodeKey(ids[i]));
+        }
+
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var id = ids[i];
             var live = await checks[i].ConfigureAwait(false);
             var wasLive = !_liveNodes.TryGetValue(id, out var known) || known;
             _liveNodes[id] = live;
