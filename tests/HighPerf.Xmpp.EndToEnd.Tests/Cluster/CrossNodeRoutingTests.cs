@@ -117,6 +117,43 @@ public sealed class CrossNodeRoutingTests : IAsyncLifetime
         Assert.Equal("alice@localhost/a", (string?)stored.Attribute("from"));
     }
 
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("huge-frame")]
+    [InlineData("auth-with-a-wrong-mac")]
+    [InlineData("stanza-before-auth")]
+    public async Task A_link_connection_that_does_not_prove_the_secret_is_closed_and_the_node_keeps_serving(string input)
+    {
+        await using var node = await StartNodeAsync(Secret);
+        await node.AddUserAsync("alice");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(node.Host.NodeLinkEndPoint!);
+        var challenge = new byte[5 + 16];
+        var read = 0;
+        while (read < challenge.Length)
+        {
+            var n = await socket.ReceiveAsync(challenge.AsMemory(read));
+            Assert.True(n > 0, "closed before the challenge");
+            read += n;
+        }
+
+        Assert.Equal(1, challenge[4]);
+        byte[] bytes = input switch
+        {
+            "garbage" => Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+            "huge-frame" => [0x7f, 0xff, 0xff, 0xff, 4],
+            "auth-with-a-wrong-mac" => [0, 0, 0, 50, 2, .. new byte[48], (byte)'x'],
+            _ => [0, 0, 0, 1, 4],
+        };
+        await socket.SendAsync(bytes);
+        var buffer = new byte[256];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, await socket.ReceiveAsync(buffer, timeout.Token));
+
+        await using var alice = await XmppTestClient.LoginAsync(node.ClientEndPoint, node.Domain, "alice", "secret", "a");
+        await alice.BecomeAvailableAsync();
+    }
+
     private int _nodes;
 
     private Task<TestServer> StartNodeAsync(string secret)
