@@ -7,8 +7,8 @@
 #
 # On separate machines: run perf/cluster/garnet.sh on the engine's machine with GARNET_BIND set to its address (and a
 # firewall that admits only the nodes), and on each node machine `highperf-xmpp run --config node.json` with
-# cluster.endpoints naming that address; the nodes need nothing else from each other in this step (see the README's
-# "Cluster" section for what a cluster does and does not do yet).
+# cluster.endpoints naming that address, the same cluster.secret, and cluster.listen/advertise set to an address the
+# other nodes reach (node links; see the README's "Cluster" section for what a cluster does and does not do yet).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 nodes=${1:-3}
@@ -30,7 +30,8 @@ for i in $(seq 0 $((nodes - 1))); do
   "domains": ["localhost"],
   "dataDirectory": "$work/node-$i",
   "listeners": { "client": ["127.0.0.1:$((5222 + 10 * i))"], "clientDirectTls": [] },
-  "cluster": { "enabled": true, "endpoints": ["127.0.0.1:6379"], "keyPrefix": "hpx:" }
+  "cluster": { "enabled": true, "endpoints": ["127.0.0.1:6379"], "keyPrefix": "hpx:", "secret": "${CLUSTER_SECRET:-change-this-cluster-secret}",
+               "listen": "127.0.0.1:$((7400 + i))" }
 }
 JSON
   dotnet "$server" run --config "$work/node-$i.json" > "$work/node-$i.log" 2>&1 &

@@ -1,3 +1,4 @@
+using HighPerf.Xmpp.Core.Cluster;
 using HighPerf.Xmpp.Core.Hosting;
 using HighPerf.Xmpp.Core.Modules;
 using HighPerf.Xmpp.Core.Sessions;
@@ -16,6 +17,11 @@ public sealed class DirectoryModule(SessionDirectory directory) : IXmppModule, I
 {
     public string Name => "cluster-directory";
 
+    public SessionDirectory Directory => directory;
+
+    /// <summary>The node links, when configured: a bind of a full JID another node lists ends the session there.</summary>
+    public NodeLinks? Links { get; set; }
+
     public void Register(ModuleRegistry registry, XmppServer server)
     {
         ArgumentNullException.ThrowIfNull(registry);
@@ -27,6 +33,18 @@ public sealed class DirectoryModule(SessionDirectory directory) : IXmppModule, I
     public void OnBound(XmppSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
+        if (Links is { } links)
+        {
+            // RFC 6120 §7.7.2.2 across nodes: the newer bind wins, as it does for two sessions on one node.
+            foreach (var listed in directory.Lookup(session.BareJid, cache: false))
+            {
+                if (listed.NodeId != links.NodeId && listed.Resource.AsSpan().SequenceEqual(session.Resource))
+                {
+                    links.SendKick(listed.NodeId, session.BareJid, session.Resource);
+                }
+            }
+        }
+
         directory.Publish(session.BareJid, session.Resource, 0, available: false);
     }
 

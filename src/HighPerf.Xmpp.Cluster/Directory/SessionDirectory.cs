@@ -36,6 +36,7 @@ public sealed class SessionDirectory : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _heartbeat = Task.CompletedTask;
     private long _invalidations;
+    private string _address;
 
     private SessionDirectory(ConnectionMultiplexer connection, SessionDirectoryOptions options, ILogger logger)
     {
@@ -47,6 +48,7 @@ public sealed class SessionDirectory : IAsyncDisposable
         _channel = RedisChannel.Literal(options.KeyPrefix + "directory");
         _nodesKey = options.KeyPrefix + "nodes";
         _cached = _cache.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _address = options.Address;
     }
 
     public string NodeId => _options.NodeId;
@@ -68,6 +70,20 @@ public sealed class SessionDirectory : IAsyncDisposable
         return directory;
     }
 
+    /// <summary>Publishes where the other nodes reach this one (its node-link listener, host:port), at once and with every heartbeat.</summary>
+    public async Task AdvertiseAsync(string address)
+    {
+        Volatile.Write(ref _address, address);
+        await BeatAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The node-link address node <paramref name="nodeId"/> published; null when it published none (or is gone).</summary>
+    public async Task<string?> AddressOfAsync(string nodeId)
+    {
+        var address = (string?)await _database.HashGetAsync(_nodesKey, nodeId).ConfigureAwait(false);
+        return string.IsNullOrEmpty(address) ? null : address;
+    }
+
     /// <summary>Lists (or updates) a session bound here. Thread-safe, never blocks.</summary>
     public void Publish(ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource, int priority, bool available)
     {
@@ -85,7 +101,8 @@ public sealed class SessionDirectory : IAsyncDisposable
     }
 
     /// <summary>The user's sessions on live nodes (this one included); empty when none. Cached until invalidated.</summary>
-    public DirectorySession[] Lookup(ReadOnlySpan<byte> bareJid)
+    /// <param name="cache">False for a one-off read (a bind's conflict check) that should not fill the cache.</param>
+    public DirectorySession[] Lookup(ReadOnlySpan<byte> bareJid, bool cache = true)
     {
         if (_cached.TryGetValue(bareJid, out var sessions))
         {
@@ -116,7 +133,7 @@ public sealed class SessionDirectory : IAsyncDisposable
         }
 
         sessions = [.. live];
-        if (Interlocked.Read(ref _invalidations) == before)
+        if (cache && Interlocked.Read(ref _invalidations) == before)
         {
             _cache[bareJid.ToArray()] = sessions;
         }
@@ -194,18 +211,35 @@ public sealed class SessionDirectory : IAsyncDisposable
     private async Task BeatAsync()
     {
         var lifetime = _options.Ttl - _options.Heartbeat;
-        await _database.StringSetAsync(NodeKey(_options.NodeId), _options.Address, lifetime).ConfigureAwait(false);
-        await _database.HashSetAsync(_nodesKey, _options.NodeId, _options.Address).ConfigureAwait(false);
-        var nodes = await _database.HashKeysAsync(_nodesKey).ConfigureAwait(false);
-        var checks = new Task<bool>[nodes.Length];
-        for (var i = 0; i < nodes.Length; i++)
+        var address = Volatile.Read(ref _address);
+        await _database.StringSetAsync(NodeKey(_options.NodeId), address, lifetime).ConfigureAwait(false);
+        await _database.HashSetAsync(_nodesKey, _options.NodeId, address).ConfigureAwait(false);
+        // The listed nodes, and those this node still takes for live: another node may have taken a dead one off the
+        // list before this one looked, and its sessions must still stop being listed here.
+        var nodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var listed in await _database.HashKeysAsync(_nodesKey).ConfigureAwait(false))
         {
-            checks[i] = _database.KeyExistsAsync(NodeKey(nodes[i]!));
+            nodes.Add((string)listed!);
         }
 
-        for (var i = 0; i < nodes.Length; i++)
+        foreach (var (known, live) in _liveNodes)
         {
-            var id = (string)nodes[i]!;
+            if (live)
+            {
+                nodes.Add(known);
+            }
+        }
+
+        var ids = nodes.ToArray();
+        var checks = new Task<bool>[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            checks[i] = _database.KeyExistsAsync(NodeKey(ids[i]));
+        }
+
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var id = ids[i];
             var live = await checks[i].ConfigureAwait(false);
             var wasLive = !_liveNodes.TryGetValue(id, out var known) || known;
             _liveNodes[id] = live;

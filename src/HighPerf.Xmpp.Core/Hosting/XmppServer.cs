@@ -62,6 +62,9 @@ public sealed class XmppServer
     /// other domains are answered remote-server-not-found.</summary>
     public Federation.Federation? Federation { get; set; }
 
+    /// <summary>Sessions on the other nodes of a cluster and the links to them; null on a single node (the default).</summary>
+    public Cluster.IClusterRoutes? Cluster { get; set; }
+
     public ILoggerFactory LoggerFactory { get; }
 
     public ILogger Logger { get; }

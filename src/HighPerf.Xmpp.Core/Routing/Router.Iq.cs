@@ -65,6 +65,10 @@ public sealed partial class Router
                 {
                     recipient.DeliverStamped(element, sender.FromAttribute);
                 }
+                else if (_server.Cluster is { } cluster && cluster.TryForwardToFull(sender, element, parts.Bare(to), parts.Resource(to)))
+                {
+                    // Bound on another node: delivered there, or bounced from here if that node is gone.
+                }
                 else if (isRequest)
                 {
                     Bounce(sender, element, to, StanzaErrorCondition.ServiceUnavailable);

@@ -28,6 +28,10 @@ public sealed partial class Router
                     recipient.DeliverStamped(element, sender.FromAttribute);
                     NotifyDelivered(sender, element, type, recipient.User, recipient);
                 }
+                else if (_server.Cluster is { } cluster && cluster.TryForwardToFull(sender, element, parts.Bare(to), parts.Resource(to)))
+                {
+                    // Bound on another node: the link delivers it there (or, if that node is gone, as undeliverable).
+                }
                 else if (type is MessageType.Normal or MessageType.Chat or MessageType.Headline)
                 {
                     // RFC 6121 §8.5.3.2.1: an unknown resource is treated as the bare JID.
@@ -62,13 +66,17 @@ public sealed partial class Router
             return;
         }
 
-        if (_server.Routes.TryGetUser(bareJid, out var user) && DeliverToAvailable(user, element, sender.FromAttribute, type == MessageType.Headline))
+        var local = _server.Routes.TryGetUser(bareJid, out var user);
+        var delivered = _server.Cluster is { } cluster
+            ? cluster.DeliverToBare(sender, element, bareJid, user, type == MessageType.Headline)
+            : local && DeliverToAvailable(user!, element, sender.FromAttribute, type == MessageType.Headline);
+        if (delivered)
         {
             NotifyDelivered(sender, element, type, user, null);
             return;
         }
 
-        if (user is null && !AccountExists(bareJid))
+        if (!local && !AccountExists(bareJid))
         {
             // RFC 6121 §8.5.1: no such account; the sender learns it (an error is never answered, see Bounce).
             Bounce(sender, element, originalTo, StanzaErrorCondition.ServiceUnavailable);

@@ -26,6 +26,16 @@ public sealed class ClusterConfig
     /// <summary>Longest time a dead node's sessions stay listed in the session directory.</summary>
     public int SessionTtlSeconds { get; set; } = 10;
 
+    /// <summary>The secret every node shares to authenticate its node links (HMAC-SHA256, at least 16 characters); null:
+    /// no node links, and a user online only on another node is treated as offline.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Where this node listens for node links (host:port; port 0 picks a free one, published in the directory).</summary>
+    public string Listen { get; set; } = "127.0.0.1:0";
+
+    /// <summary>The host:port the other nodes connect to for this node's links; null: the bound listener address.</summary>
+    public string? Advertise { get; set; }
+
     /// <summary>Seconds a connection to the engine (or one synchronous read) may take before it fails.</summary>
     public int TimeoutSeconds { get; set; } = 5;
 }

@@ -245,6 +245,16 @@ public static class ConfigLoader
         }
 
         RequireRange(cluster.TimeoutSeconds, 1, 300, "cluster.timeoutSeconds");
+        if (cluster.Secret is { Length: < 16 })
+        {
+            throw new ConfigException("cluster.secret: at least 16 characters.");
+        }
+
+        ParseEndPoint(cluster.Listen, "cluster.listen");
+        if (cluster.Advertise is { } advertise && !System.Net.IPEndPoint.TryParse(advertise, out _))
+        {
+            throw new ConfigException($"cluster.advertise: '{advertise}' is not an ip:port.");
+        }
         RequireRange(cluster.HeartbeatSeconds, 1, 60, "cluster.heartbeatSeconds");
         RequireRange(cluster.SessionTtlSeconds, cluster.HeartbeatSeconds * 2, 3600, "cluster.sessionTtlSeconds (at least twice cluster.heartbeatSeconds)");
         if (cluster.NodeId is { } nodeId && (nodeId.Length is 0 or > 64 || nodeId.Contains('|', StringComparison.Ordinal)))

@@ -1,14 +1,20 @@
 using System.Security.Cryptography;
+using System.Text;
 using HighPerf.Xmpp.Cluster.Directory;
 using HighPerf.Xmpp.Cluster.Store;
+using HighPerf.Xmpp.Core.Cluster;
+using HighPerf.Xmpp.Core.Hosting;
 using HighPerf.Xmpp.Server.Configuration;
 using HighPerf.Xmpp.Storage.Abstractions;
+using HighPerf.Xmpp.Transport.Cluster;
+using HighPerf.Xmpp.Transport.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace HighPerf.Xmpp.Server.Hosting;
 
 /// <summary>With cluster.enabled: joins the session directory on the store's engine connection and returns the module
-/// that keeps this node's sessions listed there.</summary>
+/// that keeps this node's sessions listed there; with cluster.secret also the node links and the router's view of
+/// the other nodes.</summary>
 internal static class ClusterSetup
 {
     public static async Task<DirectoryModule> CreateDirectoryModuleAsync(ServerConfig config, IDataStore store, ILoggerFactory loggerFactory)
@@ -26,5 +32,25 @@ internal static class ClusterSetup
         }, loggerFactory.CreateLogger("HighPerf.Xmpp.Cluster")).ConfigureAwait(false);
         ServerLog.ClusterJoined(loggerFactory.CreateLogger("HighPerf.Xmpp.Server"), nodeId, string.Join(", ", cluster.Endpoints));
         return new DirectoryModule(directory);
+    }
+
+    /// <summary>Creates the node links and sets the router's cluster routes (before any listener accepts clients).</summary>
+    public static NodeLinkHost CreateLinks(ServerConfig config, XmppServer server, XmppTransportHost transport, DirectoryModule module)
+    {
+        var directory = module.Directory;
+        var links = new NodeLinks(server, directory.NodeId, new NodeLinkOptions { Secret = Encoding.UTF8.GetBytes(config.Cluster.Secret!) },
+            directory.AddressOfAsync);
+        module.Links = links;
+        var host = new NodeLinkHost(links, transport);
+        server.Cluster = new ClusterRoutes(directory, links);
+        return host;
+    }
+
+    /// <summary>Starts the node-link listener and publishes its address in the directory.</summary>
+    public static async Task StartLinksAsync(ServerConfig config, NodeLinkHost links, DirectoryModule module)
+    {
+        await links.StartAsync(ConfigLoader.ParseEndPoint(config.Cluster.Listen, "cluster.listen")).ConfigureAwait(false);
+        var advertised = config.Cluster.Advertise ?? links.BoundEndPoint!.ToString();
+        await module.Directory.AdvertiseAsync(advertised).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using HighPerf.Xmpp.Cluster.Directory;
 using HighPerf.Xmpp.Core.Hosting;
 using HighPerf.Xmpp.Core.Modules;
 using HighPerf.Xmpp.Http.Hosting;
@@ -7,6 +8,7 @@ using HighPerf.Xmpp.Server.Configuration;
 using HighPerf.Xmpp.Server.Control;
 using HighPerf.Xmpp.Server.Metrics;
 using HighPerf.Xmpp.Storage.Abstractions;
+using HighPerf.Xmpp.Transport.Cluster;
 using HighPerf.Xmpp.Transport.Federation;
 using HighPerf.Xmpp.Transport.Hosting;
 using HighPerf.Xmpp.Transport.Tls;
@@ -29,6 +31,7 @@ public sealed partial class ServerHost : IAsyncDisposable
     private MetricsEndpoint? _metrics;
     private HttpTransportHost? _http;
     private S2sTransportHost? _s2s;
+    private NodeLinkHost? _links;
     private ControlServer? _control;
     private FileServices? _files;
     private int _stopped;
@@ -74,6 +77,9 @@ public sealed partial class ServerHost : IAsyncDisposable
     /// <summary>Open s2s connections, both directions.</summary>
     public int S2sConnectionCount => _s2s?.ConnectionCount ?? 0;
 
+    /// <summary>The node-link listener's bound address; null unless cluster.enabled with cluster.secret.</summary>
+    public IPEndPoint? NodeLinkEndPoint => _links?.BoundEndPoint;
+
     /// <summary>Bound STARTTLS listeners then direct-TLS listeners, in configuration order.</summary>
     public IReadOnlyList<IPEndPoint> EndPoints => _transport.BoundEndPoints;
 
@@ -100,9 +106,11 @@ public sealed partial class ServerHost : IAsyncDisposable
             var certificateFiles = CertificateFiles(config, dataDirectory, logger);
             tls = CreateTls(config, certificateFiles, loggerFactory, logger);
             var modules = ModuleCatalog.Create(config);
+            DirectoryModule? directory = null;
             if (config.Cluster.Enabled)
             {
-                modules.Add(await ClusterSetup.CreateDirectoryModuleAsync(config, store, loggerFactory).ConfigureAwait(false));
+                directory = await ClusterSetup.CreateDirectoryModuleAsync(config, store, loggerFactory).ConfigureAwait(false);
+                modules.Add(directory);
             }
             if (extraModules is not null)
             {
@@ -118,6 +126,12 @@ public sealed partial class ServerHost : IAsyncDisposable
             if (config.Federation.Enabled)
             {
                 host._s2s = FederationSetup.Create(config, server, transport, certificateFiles);
+            }
+
+            if (directory is not null && config.Cluster.Secret is not null)
+            {
+                host._links = ClusterSetup.CreateLinks(config, server, transport, directory);
+                await ClusterSetup.StartLinksAsync(config, host._links, directory).ConfigureAwait(false);
             }
 
             // HTTP first: upload slots name its bound port, and clients come in through the c2s listeners.
@@ -161,6 +175,11 @@ public sealed partial class ServerHost : IAsyncDisposable
                 if (host._s2s is not null)
                 {
                     await host._s2s.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+                }
+
+                if (host._links is not null)
+                {
+                    await host._links.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
                 }
             }
 
@@ -213,6 +232,12 @@ public sealed partial class ServerHost : IAsyncDisposable
         {
             Volatile.Write(ref stage, "s2s listeners and links");
             await _s2s.StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+
+        if (_links is not null)
+        {
+            Volatile.Write(ref stage, "node links");
+            await _links.StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
 
         Volatile.Write(ref stage, "c2s listeners and connections");
