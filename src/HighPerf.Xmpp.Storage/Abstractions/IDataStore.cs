@@ -11,6 +11,9 @@ public interface IDataStore : IAsyncDisposable
     IOfflineStore Offline { get; }
     IUserDataStore UserData { get; }
 
+    /// <summary>Per-user message archives (XEP-0313).</summary>
+    IArchiveStore Archive { get; }
+
     /// <summary>Forces a commit now and completes when everything written before the call is durable.</summary>
     ValueTask CommitAsync();
 
