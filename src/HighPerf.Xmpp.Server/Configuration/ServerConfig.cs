@@ -131,6 +131,8 @@ public sealed class ModulesConfig
     public StreamManagementConfig Sm { get; set; } = new();
 
     public PushConfig Push { get; set; } = new();
+
+    public MamConfig Mam { get; set; } = new();
 }
 
 public sealed class LoggingConfig

@@ -5,6 +5,7 @@ using HighPerf.Xmpp.Modules.ClientState;
 using HighPerf.Xmpp.Modules.Compression;
 using HighPerf.Xmpp.Modules.Disco;
 using HighPerf.Xmpp.Modules.LastActivity;
+using HighPerf.Xmpp.Modules.Mam;
 using HighPerf.Xmpp.Modules.Muc;
 using HighPerf.Xmpp.Modules.Offline;
 using HighPerf.Xmpp.Modules.Ping;
@@ -40,6 +41,8 @@ public static class ModuleCatalog
         ("vcard", true, static _ => new VCardModule()),
         ("private", true, static _ => new PrivateStorageModule()),
         ("blocking", true, static _ => new BlockingModule()),
+        // After blocking (a blocked message is not archived), before carbons (copies wait for the archive commit).
+        ("mam", true, static c => new MamModule(ModuleOptions.Mam(c))),
         ("carbons", true, static _ => new CarbonsModule()),
         ("csi", true, static _ => new ClientStateModule()),
         ("register", false, static c => new RegisterModule(ModuleOptions.Register(c))),
