@@ -31,12 +31,13 @@ public sealed partial class XmppSession
         "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"u8;
 
     private HeldStanzas? _held;
+    private long _releasedReadAt;
 
     /// <summary>Bytes of stanzas waiting for the delivery gate.</summary>
     public int HeldBytes => _held?.HeldBytes ?? 0;
 
     /// <summary>True when the stanza is held (queued for later); false to route it now.</summary>
-    private bool HoldAtGate(IDeliveryGate gate, in XmlElement element, StanzaKind kind, ReadOnlySpan<byte> to, in JidParts toParts)
+    private bool HoldAtGate(IDeliveryGate gate, in XmlElement element, StanzaKind kind, ReadOnlySpan<byte> to, in JidParts toParts, long readAt)
     {
         var writer = t_gateWriter ??= new PooledBufferWriter();
         writer.Reset();
@@ -48,27 +49,28 @@ public sealed partial class XmppSession
                 return false;
             }
 
-            HoldOrClose(element.Raw, 0);
+            HoldOrClose(element.Raw, 0, readAt);
             return true;
         }
 
         _held ??= new HeldStanzas(this, gate);
-        HoldOrClose(writer.WrittenSpan, position);
+        HoldOrClose(writer.WrittenSpan, position, readAt);
         return true;
     }
 
-    private void HoldOrClose(ReadOnlySpan<byte> stanza, long position)
+    private void HoldOrClose(ReadOnlySpan<byte> stanza, long position, long readAt)
     {
-        if (!_held!.Add(stanza, position))
+        if (!_held!.Add(stanza, position, readAt))
         {
-            // The store has not committed for a long while; memory is not allowed to grow without end.
-            CloseWithStreamError(StreamErrorCondition.PolicyViolation);
+            // The store has not committed for HeldStanzas.MaxWait: memory is not allowed to grow without end.
+            CloseWithStreamError(StreamErrorCondition.InternalServerError);
         }
     }
 
     /// <summary>Session loop: a held stanza whose turn has come, as kept by <see cref="HeldStanzas"/>.</summary>
-    internal void RouteReleased(ReadOnlySpan<byte> stanza)
+    internal void RouteReleased(ReadOnlySpan<byte> stanza, long readAt)
     {
+        _releasedReadAt = readAt;
         if (t_releasing)
         {
             // Released from inside another release on this thread (a transport that runs posted work inline).
@@ -90,7 +92,7 @@ public sealed partial class XmppSession
     }
 
     // The kept bytes passed the stream's limits already (plus what the gate added): these limits only keep re-reading them from failing.
-    private static readonly XmlStreamLimits ReleaseLimits = new() { MaxStanzaBytes = HeldStanzas.MaxBytes, MaxDepth = 1024, MaxAttributes = 1024, MaxNameBytes = 4096 };
+    private static readonly XmlStreamLimits ReleaseLimits = new() { MaxStanzaBytes = 64 << 20, MaxDepth = 1024, MaxAttributes = 1024, MaxNameBytes = 4096 };
 
     private void Reparse(XmlStreamTokenizer tokenizer, ref bool opened, ReadOnlySpan<byte> stanza)
     {
@@ -140,6 +142,10 @@ public sealed partial class XmppSession
         }
 
         _server.Router.Route(this, element, kind, toJid, toParts);
+        if (_releasedReadAt != 0)
+        {
+            _server.Metrics.RoutingDuration.Record(XmppMetrics.SecondsSince(_releasedReadAt));
+        }
     }
 
     private readonly struct ReleaseSink(XmppSession session) : IXmlStreamSink

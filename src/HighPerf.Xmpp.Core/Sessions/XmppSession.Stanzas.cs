@@ -86,7 +86,7 @@ public sealed partial class XmppSession
 
         if (gate is not null)
         {
-            if (HoldAtGate(gate, element, kind, toJid, toParts))
+            if (HoldAtGate(gate, element, kind, toJid, toParts, started))
             {
                 return _stage != StreamStage.Closed;
             }

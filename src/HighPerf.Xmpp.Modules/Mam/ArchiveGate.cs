@@ -49,8 +49,10 @@ internal sealed class ArchiveGate(XmppServer server, PreferenceBook preferences,
             return 0;
         }
 
+        // An online recipient exists; only for an offline one is the account record read (it may be on disk by then,
+        // and a read from disk allocates).
         var self = recipient.SequenceEqual(sender.BareJid);
-        if (!self && !server.Store.Accounts.TryGet(recipient, out _))
+        if (!self && !server.Routes.TryGetUser(recipient, out _) && !server.Store.Accounts.TryGet(recipient, out _))
         {
             return 0; // bounced by the router
         }
