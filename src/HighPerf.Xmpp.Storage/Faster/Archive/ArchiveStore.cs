@@ -33,6 +33,9 @@ internal sealed partial class ArchiveStore : IArchiveStore, IDisposable
 
     public int MaxMessageBytes { get; }
 
+    /// <summary>The archive log itself (benchmarks compare queries with a scan of it).</summary>
+    internal FasterLog Log => _log;
+
     public ArchiveSpace Space => new(_log.BeginAddress, _log.TailAddress);
 
     public ArchiveAppendResult Append(ReadOnlySpan<byte> owner, ReadOnlySpan<byte> peer, ReadOnlySpan<byte> peerDetail, long timestampUs, ReadOnlySpan<byte> message)
