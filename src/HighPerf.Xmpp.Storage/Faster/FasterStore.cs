@@ -59,6 +59,7 @@ internal sealed partial class FasterStore : IDataStore
         Rosters = new RosterStore(this);
         Offline = new OfflineStore(this);
         UserData = new UserDataStore(this);
+        Pep = new PepStore(this);
     }
 
     public IAccountStore Accounts { get; }
@@ -68,6 +69,8 @@ internal sealed partial class FasterStore : IDataStore
     public IOfflineStore Offline { get; }
 
     public IUserDataStore UserData { get; }
+
+    public IPepStore Pep { get; }
 
     public IArchiveStore Archive => ArchiveStore;
 

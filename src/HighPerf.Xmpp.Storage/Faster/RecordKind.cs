@@ -19,4 +19,7 @@ internal enum RecordKind : byte
     ArchivePeerState = 11,
     ArchivePeerEntry = 12,
     ArchivePeers = 13,
+    PepNodeIndex = 14,
+    PepNode = 15,
+    PepItem = 16,
 }

@@ -19,4 +19,7 @@ internal static class RecordTag
     public const byte ArchivePeerStateV1 = 0xE3;
     public const byte ArchivePeerEntryV1 = 0xE4;
     public const byte ArchivePeersV1 = 0xE5;
+    public const byte PepNodeIndexV1 = 0xF1;
+    public const byte PepNodeV1 = 0xF2;
+    public const byte PepItemV1 = 0xF3;
 }
