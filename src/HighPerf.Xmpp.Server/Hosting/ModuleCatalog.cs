@@ -6,6 +6,7 @@ using HighPerf.Xmpp.Modules.Compression;
 using HighPerf.Xmpp.Modules.Disco;
 using HighPerf.Xmpp.Modules.LastActivity;
 using HighPerf.Xmpp.Modules.Mam;
+using HighPerf.Xmpp.Modules.Pep;
 using HighPerf.Xmpp.Modules.Muc;
 using HighPerf.Xmpp.Modules.Offline;
 using HighPerf.Xmpp.Modules.Ping;
@@ -43,6 +44,7 @@ public static class ModuleCatalog
         ("blocking", true, static _ => new BlockingModule()),
         // After blocking (a blocked message is not archived), before carbons (copies wait for the archive commit).
         ("mam", true, static c => new MamModule(ModuleOptions.Mam(c))),
+        ("pep", true, static _ => new PepModule()),
         ("carbons", true, static _ => new CarbonsModule()),
         ("csi", true, static _ => new ClientStateModule()),
         ("register", false, static c => new RegisterModule(ModuleOptions.Register(c))),
