@@ -22,4 +22,7 @@ internal static partial class ModulesLog
 
     [LoggerMessage(4102, LogLevel.Information, "Cancelled the account {Jid} in-band with its roster, offline messages and private data")]
     public static partial void AccountCancelled(ILogger logger, string jid);
+
+    [LoggerMessage(4200, LogLevel.Information, "Archive retention forgot {Count} messages older than {Threshold}")]
+    public static partial void ArchiveExpired(ILogger logger, long count, DateTimeOffset threshold);
 }

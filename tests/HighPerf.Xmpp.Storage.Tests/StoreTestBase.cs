@@ -9,7 +9,7 @@ public abstract class StoreTestBase : IAsyncLifetime
 {
     protected TempFolder Folder { get; } = new();
 
-    protected IDataStore Store { get; private set; } = null!;
+    protected IDataStore Store { get; set; } = null!;
 
     protected virtual StoreOptions CreateOptions() => new() { Directory = Folder.Path };
 

@@ -58,6 +58,12 @@ internal sealed class QueueTransport : ISessionTransport
 
     public void Schedule(TimeSpan delay, Action<object?> work, object? state) => throw new NotSupportedException("No timers in the router benchmark.");
 
+    /// <summary>Work posted to "the loop" (held stanzas released after an archive commit) waits in <see cref="Posts"/>
+    /// for the benchmark thread; refused when the benchmark gave no list.</summary>
+    public PostList? Posts { get; init; }
+
+    public void Post(ILoopWork work) => (Posts ?? throw new NotSupportedException("No posted work in this benchmark.")).Add(work);
+
     /// <summary>What the recipient's loop does in a drain, minus the socket write: take the chunks and release them.
     /// Returns the bytes drained.</summary>
     public int Drain()

@@ -48,6 +48,12 @@ public sealed class GarnetDataStore : IDataStore
 
     public IUserDataStore UserData { get; }
 
+    /// <summary>Not on Garnet yet: cluster nodes run without the mam module.</summary>
+    public IArchiveStore Archive => ClusterUnsupportedArchiveStore.Instance;
+
+    /// <summary>Not on Garnet yet: cluster nodes run without the pep module.</summary>
+    public IPepStore Pep => ClusterUnsupportedPepStore.Instance;
+
     /// <summary>The engine connection, shared with the session directory of the same node.</summary>
     public ConnectionMultiplexer Connection => _connection;
 

@@ -28,4 +28,7 @@ internal static partial class CoreLog
 
     [LoggerMessage(1007, LogLevel.Trace, "Routed {Kind} from {From}")]
     public static partial void Routed(ILogger logger, string kind, string from);
+
+    [LoggerMessage(1008, LogLevel.Warning, "A held stanza of {Length} bytes could not be read again and was dropped")]
+    public static partial void HeldStanzaUnreadable(ILogger logger, int length);
 }

@@ -61,6 +61,25 @@ public sealed class DeferredIqReply
         _session.Send(writer.WrittenSpan);
     }
 
+    /// <summary>An error reply carrying <paramref name="error"/>, a complete &lt;error/&gt; element (for
+    /// application-specific conditions, RFC 6120 §8.3.4).</summary>
+    public void ReplyError(ReadOnlySpan<byte> error)
+    {
+        using var writer = new PooledBufferWriter(256 + error.Length);
+        writer.Write("<iq type='error'"u8);
+        EscapingWriter.WriteAttribute(writer, XmppNames.Id, _rawId);
+        if (_from.Length > 0)
+        {
+            EscapingWriter.WriteEscapedAttribute(writer, XmppNames.From, _from);
+        }
+
+        EscapingWriter.WriteEscapedAttribute(writer, XmppNames.To, _session.FullJid);
+        writer.Write(">"u8);
+        writer.Write(error);
+        writer.Write("</iq>"u8);
+        _session.Send(writer.WrittenSpan);
+    }
+
     public void ReplyError(StanzaErrorCondition condition)
     {
         using var writer = new PooledBufferWriter(256);

@@ -52,6 +52,12 @@ public sealed class ModuleRegistry
 
     public IUndeliverableMessageHandler? UndeliverableMessages { get; private set; }
 
+    /// <summary>The delivery gate (at most one), or null.</summary>
+    public IDeliveryGate? DeliveryGate { get; private set; }
+
+    /// <summary>How many of <see cref="Interceptors"/> run before the <see cref="DeliveryGate"/> (those registered before it).</summary>
+    public int InterceptorsBeforeGate { get; private set; }
+
     public bool IsEnabled(string module) => _enabledModules.Contains(module);
 
     public void AddIqHandler(ReadOnlySpan<byte> namespaceName, ReadOnlySpan<byte> localName, IqTarget targets, IIqHandler handler)
@@ -162,6 +168,19 @@ public sealed class ModuleRegistry
     {
         EnsureOpen();
         Presence = handler;
+    }
+
+    /// <summary>Installs the delivery gate; interceptors registered so far run before it, later ones after it.</summary>
+    public void SetDeliveryGate(IDeliveryGate gate)
+    {
+        EnsureOpen();
+        if (DeliveryGate is not null)
+        {
+            throw new InvalidOperationException($"Module '{_currentModule}' installs a delivery gate; another module already did.");
+        }
+
+        DeliveryGate = gate;
+        InterceptorsBeforeGate = _interceptors.Count;
     }
 
     public void SetUndeliverableMessageHandler(IUndeliverableMessageHandler handler)

@@ -50,6 +50,13 @@ public interface ISessionTransport
     }
 
     /// <summary>
+    /// Thread-safe. Runs <paramref name="work"/> on the connection's event loop soon, also after the connection
+    /// closed (the session may still have stanzas to route). Transports implement it without allocating per call;
+    /// this default goes through <see cref="Schedule"/>.
+    /// </summary>
+    void Post(ILoopWork work) => Schedule(TimeSpan.Zero, static state => ((ILoopWork)state!).RunOnLoop(), work);
+
+    /// <summary>
     /// Thread-safe. XEP-0198: the session was resumed on another connection. Returns once this connection will
     /// never call into the session again (a read in progress finishes first), then closes without a word.
     /// </summary>

@@ -72,12 +72,31 @@ public sealed partial class XmppSession
         var toJid = to[..toLength];
 
         // Indexed, not foreach: enumerating an IReadOnlyList boxes its enumerator, 40 bytes per stanza.
-        var interceptors = _server.Modules.Interceptors;
-        for (var i = 0; i < interceptors.Count; i++)
+        var modules = _server.Modules;
+        var interceptors = modules.Interceptors;
+        var gate = modules.DeliveryGate;
+        var beforeGate = gate is null ? interceptors.Count : modules.InterceptorsBeforeGate;
+        for (var i = 0; i < beforeGate; i++)
         {
             if (!interceptors[i].OnClientStanza(this, element, kind, toJid))
             {
                 return _stage != StreamStage.Closed;
+            }
+        }
+
+        if (gate is not null)
+        {
+            if (HoldAtGate(gate, element, kind, toJid, toParts, started))
+            {
+                return _stage != StreamStage.Closed;
+            }
+
+            for (var i = beforeGate; i < interceptors.Count; i++)
+            {
+                if (!interceptors[i].OnClientStanza(this, element, kind, toJid))
+                {
+                    return _stage != StreamStage.Closed;
+                }
             }
         }
 

@@ -43,6 +43,8 @@ internal abstract class HttpSessionTransport : ISessionTransport
     /// <summary>Held while the session runs: every call into it (input, timers, close) takes this lock.</summary>
     protected object Gate { get; } = new();
 
+    private PostedWork? _posted;
+
     /// <summary>The session this connection feeds; a XEP-0198 resume on this connection replaces it.</summary>
     public XmppSession Session { get; private set; }
 
@@ -92,6 +94,18 @@ internal abstract class HttpSessionTransport : ISessionTransport
             RunOnLoop(work, state);
         });
         timer.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    public void Post(ILoopWork work)
+    {
+        var item = Volatile.Read(ref _posted);
+        if (item is null || !ReferenceEquals(item.Work, work))
+        {
+            item = new PostedWork(this, work);
+            Volatile.Write(ref _posted, item);
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: false);
     }
 
     public void Abandon()
@@ -207,4 +221,25 @@ internal abstract class HttpSessionTransport : ISessionTransport
 
     /// <summary>Drops the connection without a goodbye (the session's close path itself failed).</summary>
     protected abstract void Abort();
+
+    /// <summary>Posted work runs under the gate like input does, and also after the session ended (held messages still go out).</summary>
+    private sealed class PostedWork(HttpSessionTransport transport, ILoopWork work) : IThreadPoolWorkItem
+    {
+        public ILoopWork Work => work;
+
+        public void Execute()
+        {
+            lock (transport.Gate)
+            {
+                try
+                {
+                    work.RunOnLoop();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    transport.OnSessionFault(ex);
+                }
+            }
+        }
+    }
 }

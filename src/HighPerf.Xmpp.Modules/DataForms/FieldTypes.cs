@@ -6,6 +6,7 @@ public static class FieldTypes
     public const string Hidden = "hidden";
     public const string TextSingle = "text-single";
     public const string TextPrivate = "text-private";
+    public const string TextMulti = "text-multi";
     public const string ListMulti = "list-multi";
     public const string JidSingle = "jid-single";
     public const string Boolean = "boolean";

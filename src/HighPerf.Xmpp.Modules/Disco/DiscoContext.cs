@@ -12,6 +12,7 @@ public sealed class DiscoContext
 {
     private static readonly ConditionalWeakTable<XmppServer, DiscoContext> Contexts = [];
     private readonly List<string> _accountFeatures = [];
+    private readonly List<(string Category, string Type)> _accountIdentities = [];
 
     private DiscoContext()
     {
@@ -19,7 +20,18 @@ public sealed class DiscoContext
 
     public IReadOnlyList<string> AccountFeatures => _accountFeatures;
 
+    /// <summary>Identities an account shows besides account/registered (pubsub/pep, XEP-0163 §6.1).</summary>
+    public IReadOnlyList<(string Category, string Type)> AccountIdentities => _accountIdentities;
+
     public static DiscoContext For(XmppServer server) => Contexts.GetValue(server, static _ => new DiscoContext());
+
+    public void AddAccountIdentity(string category, string type)
+    {
+        if (!_accountIdentities.Contains((category, type)))
+        {
+            _accountIdentities.Add((category, type));
+        }
+    }
 
     public void AddAccountFeature(string feature)
     {

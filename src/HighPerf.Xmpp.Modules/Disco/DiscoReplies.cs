@@ -81,6 +81,14 @@ internal sealed class DiscoReplies(DiscoOptions options, ModuleRegistry registry
     {
         using var writer = new PooledBufferWriter(512);
         writer.Write("<query xmlns='http://jabber.org/protocol/disco#info'><identity category='account' type='registered'/>"u8);
+        foreach (var (category, type) in context.AccountIdentities)
+        {
+            writer.Write("<identity"u8);
+            EscapingWriter.WriteEscapedAttribute(writer, "category"u8, System.Text.Encoding.UTF8.GetBytes(category));
+            EscapingWriter.WriteEscapedAttribute(writer, "type"u8, System.Text.Encoding.UTF8.GetBytes(type));
+            writer.Write("/>"u8);
+        }
+
         WriteFeature(writer, DiscoModule.InfoNamespace);
         WriteFeature(writer, DiscoModule.ItemsNamespace);
         foreach (var feature in context.AccountFeatures)

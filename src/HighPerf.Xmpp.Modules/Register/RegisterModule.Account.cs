@@ -122,6 +122,8 @@ public sealed partial class RegisterModule
             await store.Rosters.DeleteAllAsync(jid).ConfigureAwait(false);
             await store.Offline.DeleteAllAsync(jid).ConfigureAwait(false);
             await store.UserData.DeleteAllAsync(jid).ConfigureAwait(false);
+            await store.Archive.DeleteAllAsync(jid).ConfigureAwait(false);
+            await store.Pep.DeleteAllAsync(jid).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

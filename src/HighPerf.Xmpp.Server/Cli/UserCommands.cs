@@ -103,6 +103,7 @@ internal static class UserCommands
             await store.Rosters.DeleteAllAsync(bare);
             await store.Offline.DeleteAllAsync(bare);
             await store.UserData.DeleteAllAsync(bare);
+            await store.Archive.DeleteAllAsync(bare);
             Console.WriteLine($"Deleted {jid} with its roster, offline messages and private data.");
             return 0;
         });

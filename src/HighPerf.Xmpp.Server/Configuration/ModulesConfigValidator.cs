@@ -29,6 +29,15 @@ internal static class ModulesConfigValidator
         RequireRange(sm.RequestAfterSeconds, 0, 24 * 3600, "modules.sm.requestAfterSeconds");
         RequireRange(sm.AckGraceSeconds, 1, 3600, "modules.sm.ackGraceSeconds");
         RequireRange(modules.Push.MaxRegistrationsPerAccount, 1, 100, "modules.push.maxRegistrationsPerAccount");
+        var mam = modules.Mam;
+        if (mam.DefaultPreference is not ("always" or "roster" or "never"))
+        {
+            throw new ConfigException($"modules.mam.defaultPreference: '{mam.DefaultPreference}' is not one of always, roster, never.");
+        }
+
+        RequireRange(mam.MaxPageSize, 1, 10_000, "modules.mam.maxPageSize");
+        RequireRange(mam.DefaultPageSize, 1, mam.MaxPageSize, "modules.mam.defaultPageSize");
+        RequireRange(mam.RetentionDays, 0, 100 * 365, "modules.mam.retentionDays");
         ValidateMuc(config);
         FileTransferConfigValidator.Validate(config);
     }

@@ -141,6 +141,8 @@ public sealed class ModulesConfig
     public UploadConfig Upload { get; set; } = new();
 
     public ExtDiscoConfig Extdisco { get; set; } = new();
+
+    public MamConfig Mam { get; set; } = new();
 }
 
 public sealed class LoggingConfig

@@ -63,6 +63,8 @@ internal static class AccountCommands
         await store.Rosters.DeleteAllAsync(bare).ConfigureAwait(false);
         await store.Offline.DeleteAllAsync(bare).ConfigureAwait(false);
         await store.UserData.DeleteAllAsync(bare).ConfigureAwait(false);
+        await store.Archive.DeleteAllAsync(bare).ConfigureAwait(false);
+        await store.Pep.DeleteAllAsync(bare).ConfigureAwait(false);
         return ControlReply.Ok($"Deleted {jid} with its roster, offline messages and private data.");
     }
 

@@ -8,6 +8,8 @@ using HighPerf.Xmpp.Modules.Disco;
 using HighPerf.Xmpp.Modules.ExternalServices;
 using HighPerf.Xmpp.Modules.HttpUpload;
 using HighPerf.Xmpp.Modules.LastActivity;
+using HighPerf.Xmpp.Modules.Mam;
+using HighPerf.Xmpp.Modules.Pep;
 using HighPerf.Xmpp.Modules.Muc;
 using HighPerf.Xmpp.Modules.Offline;
 using HighPerf.Xmpp.Modules.Ping;
@@ -43,6 +45,9 @@ public static class ModuleCatalog
         ("vcard", true, static _ => new VCardModule()),
         ("private", true, static _ => new PrivateStorageModule()),
         ("blocking", true, static _ => new BlockingModule()),
+        // After blocking (a blocked message is not archived), before carbons (copies wait for the archive commit).
+        ("mam", true, static c => new MamModule(ModuleOptions.Mam(c))),
+        ("pep", true, static _ => new PepModule()),
         ("carbons", true, static _ => new CarbonsModule()),
         ("csi", true, static _ => new ClientStateModule()),
         ("register", false, static c => new RegisterModule(ModuleOptions.Register(c))),
@@ -54,6 +59,9 @@ public static class ModuleCatalog
         ("upload", false, static c => new UploadModule(ModuleOptions.Upload(c))),
         ("extdisco", false, static c => new ExternalServicesModule(ModuleOptions.ExternalServices(c))),
     ];
+
+    /// <summary>Modules whose stores have no Garnet-backed implementation yet: left out on cluster nodes.</summary>
+    private static readonly string[] NotInCluster = ["mam", "pep"];
 
     public static IReadOnlyList<string> Names => Array.ConvertAll(All, m => m.Name);
 
@@ -74,9 +82,25 @@ public static class ModuleCatalog
             }
         }
 
+        if (config.Cluster.Enabled && enabled is not null)
+        {
+            foreach (var name in NotInCluster)
+            {
+                if (enabled.Contains(name))
+                {
+                    throw new ConfigException($"modules.enabled: '{name}' is not available with cluster.enabled (its store is not on Garnet yet).");
+                }
+            }
+        }
+
         var modules = new List<IXmppModule>();
         foreach (var (name, byDefault, create) in All)
         {
+            if (config.Cluster.Enabled && Array.IndexOf(NotInCluster, name) >= 0)
+            {
+                continue;
+            }
+
             if (enabled is null ? byDefault : enabled.Contains(name))
             {
                 modules.Add(create(config));

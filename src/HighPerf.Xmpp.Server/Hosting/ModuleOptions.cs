@@ -1,5 +1,6 @@
 using HighPerf.Xmpp.Core.StreamManagement;
 using HighPerf.Xmpp.Modules.Disco;
+using HighPerf.Xmpp.Modules.Mam;
 using HighPerf.Xmpp.Modules.Push;
 using HighPerf.Xmpp.Modules.Muc;
 using HighPerf.Xmpp.Modules.Register;
@@ -42,6 +43,19 @@ internal static partial class ModuleOptions
     {
         IncludeBody = config.Modules.Push.IncludeBody,
         MaxRegistrationsPerAccount = config.Modules.Push.MaxRegistrationsPerAccount,
+    };
+
+    public static MamOptions Mam(ServerConfig config) => new()
+    {
+        DefaultPreference = config.Modules.Mam.DefaultPreference switch
+        {
+            "never" => ArchiveDefault.Never,
+            "roster" => ArchiveDefault.Roster,
+            _ => ArchiveDefault.Always,
+        },
+        DefaultPageSize = config.Modules.Mam.DefaultPageSize,
+        MaxPageSize = config.Modules.Mam.MaxPageSize,
+        Retention = TimeSpan.FromDays(config.Modules.Mam.RetentionDays),
     };
 
     public static VersionOptions Version(ServerConfig config) => new()

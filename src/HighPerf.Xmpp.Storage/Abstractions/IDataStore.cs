@@ -11,6 +11,12 @@ public interface IDataStore : IAsyncDisposable
     IOfflineStore Offline { get; }
     IUserDataStore UserData { get; }
 
+    /// <summary>Per-user message archives (XEP-0313).</summary>
+    IArchiveStore Archive { get; }
+
+    /// <summary>Per-account publish-subscribe nodes (XEP-0163).</summary>
+    IPepStore Pep { get; }
+
     /// <summary>Forces a commit now and completes when everything written before the call is durable.</summary>
     ValueTask CommitAsync();
 

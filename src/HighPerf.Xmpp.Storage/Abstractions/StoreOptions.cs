@@ -26,6 +26,10 @@ public sealed record StoreOptions
     /// <summary>Hash index buckets (64 bytes each; rounded down to a power of two). Grows by overflow buckets when full.</summary>
     public long IndexBuckets { get; init; } = 1L << 16;
 
+    /// <summary>Size of the message archive's log segment files (rounded down to a power of two, at least one log
+    /// page): retention gives disk space back a whole segment at a time.</summary>
+    public long ArchiveSegmentBytes { get; init; } = 64L << 20;
+
     /// <summary>Largest value one record may hold (an offline stanza, a vCard, a private XML document).</summary>
     public int MaxValueBytes { get; init; } = 1 << 20;
 }

@@ -10,6 +10,8 @@ namespace HighPerf.Xmpp.Storage.Faster;
 /// (3) commit the log through its current tail B, so any write the checkpoint holds is also in the durable
 /// log and replays whole; (4) atomically replace the manifest (checkpoint, A, B); (5) delete older checkpoints
 /// and truncate the log below A. A crash anywhere before (4) recovers from the previous manifest.
+/// The archive log rides along: its tail is noted with A (its cut, where its replay starts next time) and it is
+/// committed with B; it is not truncated here (it holds the archive itself; retention truncates it).
 /// </summary>
 internal sealed partial class FasterStore
 {
@@ -20,7 +22,7 @@ internal sealed partial class FasterStore
     private void StartCheckpointing()
     {
         _lastCheckpointTicks = Stopwatch.GetTimestamp();
-        _writesAtLastCheckpoint = _files.Wal.TailAddress;
+        _writesAtLastCheckpoint = _files.Wal.TailAddress + _files.Archive.TailAddress;
         _checkpointLoop = Task.Run(() => CheckpointLoopAsync(_stop.Token));
     }
 
@@ -37,8 +39,8 @@ internal sealed partial class FasterStore
                 return;
             }
 
-            var tail = _files.Wal.TailAddress;
-            var logBytes = tail - _manifest.WalReplayFrom;
+            var tail = _files.Wal.TailAddress + _files.Archive.TailAddress;
+            var logBytes = Math.Max(_files.Wal.TailAddress - _manifest.WalReplayFrom, _files.Archive.TailAddress - _manifest.ArchiveReplayFrom);
             var elapsed = Stopwatch.GetElapsedTime(_lastCheckpointTicks);
             var due = logBytes >= _options.CheckpointLogBytes
                 || (elapsed >= _options.CheckpointInterval && tail != Volatile.Read(ref _writesAtLastCheckpoint));
@@ -65,11 +67,13 @@ internal sealed partial class FasterStore
         {
             long walCut;
             long kvCut;
+            long archiveCut;
             _locks.EnterAll();
             try
             {
                 walCut = _files.Wal.TailAddress;
                 kvCut = _files.Kv.Log.TailAddress;
+                archiveCut = _files.Archive.TailAddress;
             }
             finally
             {
@@ -80,13 +84,14 @@ internal sealed partial class FasterStore
             if (!started)
                 return;
             await _committer.CommitNowAsync();
+            await _archiveCommitter.CommitNowAsync();
 
             var previous = _manifest;
-            var next = new StoreManifest(token, walCut, _committer.DurableAddress, kvCut);
+            var next = new StoreManifest(token, walCut, _committer.DurableAddress, kvCut, archiveCut, _archiveCommitter.DurableAddress);
             next.Write(Path.Combine(_directory, StoreManifest.FileName));
             _manifest = next;
             _lastCheckpointTicks = Stopwatch.GetTimestamp();
-            Volatile.Write(ref _writesAtLastCheckpoint, _files.Wal.TailAddress);
+            Volatile.Write(ref _writesAtLastCheckpoint, _files.Wal.TailAddress + _files.Archive.TailAddress);
 
             PurgeCheckpointsExcept(token, previous.CheckpointToken);
             // Page granularity is always a valid truncation point; the next commit persists it and deletes

@@ -18,7 +18,10 @@ internal sealed partial class FasterStore
             if (drained)
                 await CheckpointAsync();
             else
+            {
                 await _committer.CommitNowAsync();
+                await _archiveCommitter.CommitNowAsync();
+            }
         }
         finally
         {
@@ -35,6 +38,8 @@ internal sealed partial class FasterStore
         Volatile.Write(ref _disposed, 1);
         _stop.Cancel();
         _committer.Dispose();
+        _archiveCommitter.Dispose();
+        ArchiveStore.Dispose();
         _sessions.Dispose();
         _files.Dispose();
         _lock.Dispose();

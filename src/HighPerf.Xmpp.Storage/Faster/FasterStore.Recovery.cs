@@ -23,11 +23,12 @@ internal sealed partial class FasterStore
         try
         {
             var manifest = ReadOrCreateManifest(directory);
-            CheckFilesCover(directory, manifest);
+            CheckFilesCover(directory, manifest, options);
             files = StoreFiles.Open(directory, options);
             Recover(directory, files, manifest);
             store = new FasterStore(options, storeLock, files, manifest);
             store.Replay();
+            store.ReplayArchive();
             store.StartCheckpointing();
             return store;
         }
@@ -70,12 +71,14 @@ internal sealed partial class FasterStore
     }
 
     // Before FASTER reads anything: a short or missing segment would otherwise be read as zeros (an empty tail).
-    private static void CheckFilesCover(string directory, StoreManifest manifest)
+    private static void CheckFilesCover(string directory, StoreManifest manifest, StoreOptions options)
     {
         var kvLog = Path.Combine(directory, "kv", "hlog.log");
         var wal = Path.Combine(directory, "wal", "wal.log");
+        var archive = Path.Combine(directory, "archive", "archive.log");
         var gap = SegmentFiles.FindGap(kvLog, StoreFiles.SegmentSizeBits, 64, manifest.KvFlushedAddress)
-            ?? SegmentFiles.FindGap(wal, StoreFiles.SegmentSizeBits, manifest.WalReplayFrom, manifest.WalDurableAddress);
+            ?? SegmentFiles.FindGap(wal, StoreFiles.SegmentSizeBits, manifest.WalReplayFrom, manifest.WalDurableAddress)
+            ?? SegmentFiles.FindGap(archive, StoreFiles.ArchiveSegmentBitsFor(options), manifest.ArchiveReplayFrom, manifest.ArchiveDurableAddress);
         if (gap is not null)
             Throw.Corrupt(directory, gap);
         if (manifest.CheckpointToken != Guid.Empty
@@ -90,6 +93,7 @@ internal sealed partial class FasterStore
             if (manifest.CheckpointToken != Guid.Empty)
                 files.Kv.Recover(manifest.CheckpointToken);
             files.Wal.Recover();
+            files.Archive.Recover();
         }
         catch (Exception e) when (e is FasterException or IOException or InvalidDataException or EndOfStreamException or ArgumentException or InvalidOperationException)
         {
@@ -108,6 +112,28 @@ internal sealed partial class FasterStore
         var gap = SegmentFiles.FindGap(files.WalLogPath, StoreFiles.SegmentSizeBits, wal.BeginAddress, wal.CommittedUntilAddress);
         if (gap is not null)
             Throw.Corrupt(directory, gap);
+
+        var archive = files.Archive;
+        if (archive.CommittedUntilAddress < manifest.ArchiveDurableAddress)
+            Throw.Corrupt(directory, $"the archive log ends at {archive.CommittedUntilAddress}, before {manifest.ArchiveDurableAddress} which was durable");
+        if (manifest.ArchiveReplayFrom > 0 && archive.BeginAddress > manifest.ArchiveReplayFrom)
+            Throw.Corrupt(directory, "the archive log was truncated past the last checkpoint");
+        gap = SegmentFiles.FindGap(files.ArchiveLogPath, files.ArchiveSegmentSizeBits, archive.BeginAddress, archive.CommittedUntilAddress);
+        if (gap is not null)
+            Throw.Corrupt(directory, gap);
+    }
+
+    // The archive log is the redo log of the archive's index records (see ArchiveStore).
+    private void ReplayArchive()
+    {
+        try
+        {
+            ArchiveStore.Replay(_manifest.ArchiveReplayFrom);
+        }
+        catch (Exception e) when (e is FasterException or IOException or InvalidDataException)
+        {
+            Throw.Corrupt(_directory, $"replaying the archive log failed ({e.Message})", e);
+        }
     }
 
     // Redo every committed entry after the checkpoint's cut. Entries carry whole values, so entries the

@@ -36,6 +36,7 @@ internal sealed partial class FasterStore : IDataStore
     private readonly SessionPool _sessions;
     private readonly UserLocks _locks = new();
     private readonly GroupCommitter _committer;
+    private readonly GroupCommitter _archiveCommitter;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _checkpointGate = new(1, 1);
     private Task _checkpointLoop = Task.CompletedTask;
@@ -52,10 +53,13 @@ internal sealed partial class FasterStore : IDataStore
         _manifest = manifest;
         _sessions = new SessionPool(files.Kv, files.MaxEntryBytes);
         _committer = new GroupCommitter(files.Wal, options.CommitInterval, options.CommitBatchSize);
+        _archiveCommitter = new GroupCommitter(files.Archive, options.CommitInterval, options.CommitBatchSize);
+        ArchiveStore = new ArchiveStore(this, files.Archive, _archiveCommitter);
         Accounts = new AccountStore(this);
         Rosters = new RosterStore(this);
         Offline = new OfflineStore(this);
         UserData = new UserDataStore(this);
+        Pep = new PepStore(this);
     }
 
     public IAccountStore Accounts { get; }
@@ -65,6 +69,14 @@ internal sealed partial class FasterStore : IDataStore
     public IOfflineStore Offline { get; }
 
     public IUserDataStore UserData { get; }
+
+    public IPepStore Pep { get; }
+
+    public IArchiveStore Archive => ArchiveStore;
+
+    internal ArchiveStore ArchiveStore { get; }
+
+    internal int MaxEntryBytes => _files.MaxEntryBytes;
 
     internal StoreOptions Options => _options;
 
@@ -76,10 +88,11 @@ internal sealed partial class FasterStore : IDataStore
 
     public StoreCommitStatistics CommitStatistics => _committer.Statistics;
 
-    public ValueTask CommitAsync()
+    public async ValueTask CommitAsync()
     {
         ThrowIfDisposed();
-        return _committer.CommitNowAsync();
+        await _committer.CommitNowAsync();
+        await _archiveCommitter.CommitNowAsync();
     }
 
     internal StoreSession RentSession() => _sessions.Rent();

@@ -12,7 +12,9 @@ namespace HighPerf.Xmpp.Storage.Faster;
 /// pending, else once the first pending write has waited the commit interval. Every writer whose entry lies
 /// below the tail captured before a commit is durable when that commit completes, so concurrent writes
 /// share one commit. Waiters share one task per commit generation: no per-write task or closure is
-/// allocated, and the async continuation is pooled.
+/// allocated, and the async continuation is pooled. Callers that must not await (a session holding stanzas
+/// until its archive append is durable) register an <see cref="IDurabilityListener"/> instead, told from the
+/// commit thread; the registrations live in a growing array, so registering allocates nothing once warm.
 /// </summary>
 internal sealed class GroupCommitter : IDisposable
 {
@@ -29,6 +31,10 @@ internal sealed class GroupCommitter : IDisposable
     private volatile Exception? _failure;
     private long _commits;
     private long _commitTicks;
+    private readonly Lock _listenerGate = new();
+    private (long Address, IDurabilityListener Listener)[] _listeners = new (long, IDurabilityListener)[16];
+    private int _listenerCount;
+    private (long Address, IDurabilityListener Listener)[] _due = new (long, IDurabilityListener)[16];
 
     public GroupCommitter(FasterLog log, TimeSpan interval, int batchSize)
     {
@@ -59,6 +65,27 @@ internal sealed class GroupCommitter : IDisposable
             _signal.Set();
     }
 
+    /// <summary>
+    /// Calls <paramref name="listener"/> once <paramref name="address"/> is durable, from the commit thread; false
+    /// (and no call) when it is durable already.
+    /// </summary>
+    public bool NotifyWhenDurable(long address, IDurabilityListener listener)
+    {
+        if (IsDurable(address))
+            return false;
+        lock (_listenerGate)
+        {
+            // Re-checked under the gate: a commit publishes its address before it takes the gate to notify.
+            if (IsDurable(address))
+                return false;
+            if (_listenerCount == _listeners.Length)
+                Array.Resize(ref _listeners, _listeners.Length * 2);
+            _listeners[_listenerCount++] = (address, listener);
+        }
+
+        return true;
+    }
+
     /// <summary>Commits now (no batching window) and completes once everything appended before the call is durable.</summary>
     public ValueTask CommitNowAsync()
     {
@@ -69,6 +96,22 @@ internal sealed class GroupCommitter : IDisposable
         Volatile.Write(ref _urgent, 1);
         _signal.Set();
         return WaitDurableAsync(until);
+    }
+
+    /// <summary>
+    /// Runs two commits even when nothing was appended, so that a truncation made before the call is persisted
+    /// (the first may have been under way already when the truncation happened).
+    /// </summary>
+    public async Task ForceCommitAsync()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            var generation = Volatile.Read(ref _generation);
+            Interlocked.Increment(ref _pending);
+            Volatile.Write(ref _urgent, 1);
+            _signal.Set();
+            await generation.Task;
+        }
     }
 
     public ValueTask WaitDurableAsync(long address)
@@ -138,6 +181,40 @@ internal sealed class GroupCommitter : IDisposable
             Volatile.Write(ref _commits, _commits + 1);
             Volatile.Write(ref _durableAddress, tail);
             Interlocked.Exchange(ref _generation, NewGeneration()).TrySetResult();
+            NotifyListeners();
+        }
+    }
+
+    private void NotifyListeners()
+    {
+        int due;
+        lock (_listenerGate)
+        {
+            if (_listenerCount == 0)
+                return;
+            var durable = Volatile.Read(ref _durableAddress);
+            if (_due.Length < _listenerCount)
+                _due = new (long, IDurabilityListener)[_listeners.Length];
+            due = 0;
+            var kept = 0;
+            for (var i = 0; i < _listenerCount; i++)
+            {
+                if (_listeners[i].Address <= durable)
+                    _due[due++] = _listeners[i];
+                else
+                    _listeners[kept++] = _listeners[i];
+            }
+
+            Array.Clear(_listeners, kept, _listenerCount - kept);
+            _listenerCount = kept;
+        }
+
+        // Outside the gate: a listener may register again at once.
+        for (var i = 0; i < due; i++)
+        {
+            var listener = _due[i].Listener;
+            _due[i] = default;
+            listener.OnDurable();
         }
     }
 

@@ -59,6 +59,14 @@ internal static class KeyBuilder
         return destination[..(head + sizeof(long))];
     }
 
+    /// <summary>A sequence number, then a suffix (a peer's entries in an archive: the sequence first keeps the key unambiguous).</summary>
+    public static Span<byte> Write(Span<byte> destination, RecordKind kind, ReadOnlySpan<byte> user, long sequence, ReadOnlySpan<byte> suffix)
+    {
+        var head = Write(destination, kind, user, sequence).Length;
+        suffix.CopyTo(destination[head..]);
+        return destination[..(head + suffix.Length)];
+    }
+
     public static Span<byte> Write(Span<byte> destination, RecordKind kind, ReadOnlySpan<byte> user, ushort bucket)
     {
         var head = Write(destination, kind, user).Length;

@@ -14,4 +14,12 @@ internal enum RecordKind : byte
     OfflineMessage = 6,
     UserDocument = 7,
     UserDocumentIndex = 8,
+    ArchiveState = 9,
+    ArchiveEntry = 10,
+    ArchivePeerState = 11,
+    ArchivePeerEntry = 12,
+    ArchivePeers = 13,
+    PepNodeIndex = 14,
+    PepNode = 15,
+    PepItem = 16,
 }

@@ -14,4 +14,12 @@ internal static class RecordTag
     public const byte OfflineMessageV1 = 0xC2;
     public const byte UserDocumentV1 = 0xD1;
     public const byte UserDocumentIndexV1 = 0xD2;
+    public const byte ArchiveStateV1 = 0xE1;
+    public const byte ArchiveEntryV1 = 0xE2;
+    public const byte ArchivePeerStateV1 = 0xE3;
+    public const byte ArchivePeerEntryV1 = 0xE4;
+    public const byte ArchivePeersV1 = 0xE5;
+    public const byte PepNodeIndexV1 = 0xF1;
+    public const byte PepNodeV1 = 0xF2;
+    public const byte PepItemV1 = 0xF3;
 }

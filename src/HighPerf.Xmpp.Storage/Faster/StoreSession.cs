@@ -23,6 +23,7 @@ internal sealed unsafe class StoreSession : IDisposable
     // Pinned (POH) so that FASTER can be handed raw pointers into it without a fixed block per read.
     private byte[] _read = GC.AllocateUninitializedArray<byte>(InitialReadBytes, pinned: true);
     private byte[]? _large;
+    private byte[] _scratch = [];
 
     public StoreSession(FasterKV<SpanByte, SpanByte> kv, int maxEntryBytes)
     {
@@ -78,6 +79,21 @@ internal sealed unsafe class StoreSession : IDisposable
             if (_session.Delete(ref keySpan).IsPending)
                 _session.CompletePending(wait: true);
         }
+    }
+
+    /// <summary>Scratch space of at least <paramref name="length"/> bytes for building a log entry (kept, like the read
+    /// buffer, up to <see cref="MaxRetainedReadBytes"/>; larger requests get a one-off array).</summary>
+    public Span<byte> Scratch(int length)
+    {
+        if (length > _scratch.Length)
+        {
+            var grown = new byte[Math.Max(length, Math.Min(MaxRetainedReadBytes, Math.Max(1024, _scratch.Length * 2)))];
+            if (length > MaxRetainedReadBytes)
+                return grown;
+            _scratch = grown;
+        }
+
+        return _scratch.AsSpan(0, length);
     }
 
     public void Dispose() => _session.Dispose();

@@ -48,6 +48,7 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
     private string? _closeReason;
     private readonly Lock _sessionGate = new();
     private bool _abandoned;
+    private LoopWorkRunnable? _posted;
 
     public XmppConnection(XmppServer server, TransportOptions options, ILogger logger, ListenerInfo listener, ConnectionSet connections)
     {
@@ -222,6 +223,27 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
         }
     }
 
+    public void Post(ILoopWork work)
+    {
+        var runnable = Volatile.Read(ref _posted);
+        if (runnable is null || !ReferenceEquals(runnable.Work, work))
+        {
+            // One work object per session in practice; another (after a XEP-0198 resume) replaces the cached one.
+            runnable = new LoopWorkRunnable(this, work);
+            Volatile.Write(ref _posted, runnable);
+        }
+
+        try
+        {
+            _ctx.Executor.Execute(runnable);
+        }
+        catch (RejectedExecutionException)
+        {
+            // The loop is shutting down: run here rather than lose what the work would route.
+            work.RunOnLoop();
+        }
+    }
+
     public void Schedule(TimeSpan delay, Action<object?> work, object? state)
     {
         var executor = _ctx.Executor;
@@ -241,6 +263,9 @@ internal sealed partial class XmppConnection : ChannelHandlerAdapter, ISessionTr
             // The loop is shutting down: its connections are being closed anyway.
         }
     }
+
+    /// <summary>A bug in work posted to this connection's loop: handled like one in its input.</summary>
+    internal void OnPostedWorkFault(Exception exception) => OnSessionFault(exception);
 
     /// <summary>
     /// A bug while handling this connection's input: the session's state cannot be trusted any more, so the

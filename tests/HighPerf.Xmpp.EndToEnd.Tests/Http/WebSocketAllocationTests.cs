@@ -29,7 +29,8 @@ public sealed class WebSocketAllocationTests(ITestOutputHelper output)
         bob.CountOnly();
         var message = Encoding.UTF8.GetBytes("<message xmlns='jabber:client' to='bob@localhost/b' type='chat'><body>steady state chat message body text</body></message>");
 
-        // Warm-up: pools, JIT, channel segments.
+        // Warm-up: pools, JIT, channel segments, FASTER's log pages (the messages are archived, XEP-0313).
+        await StoreWarmUp.FillLogPagesAsync(server);
         await Exchange(alice, bob, message, 500);
         var before = GC.GetTotalAllocatedBytes(precise: true);
         await Exchange(alice, bob, message, Messages);

@@ -62,7 +62,7 @@ public sealed class ModuleConfigTests
     public void The_default_module_set_leaves_registration_and_compression_off()
     {
         var names = ModuleCatalog.Create(new ServerConfig()).Select(m => m.Name).ToList();
-        Assert.Equal(["roster", "presence", "offline", "disco", "ping", "version", "time", "last", "vcard", "private", "blocking", "carbons", "csi", "muc", "sm", "push"], names);
+        Assert.Equal(["roster", "presence", "offline", "disco", "ping", "version", "time", "last", "vcard", "private", "blocking", "mam", "pep", "carbons", "csi", "muc", "sm", "push"], names);
     }
 
     private static string WriteConfig(string modulesJson)

@@ -79,7 +79,11 @@ public sealed class StanzaCheckTests(ServerFixture fixture) : IClassFixture<Serv
             + "<active xmlns='http://jabber.org/protocol/chatstates'/><x xmlns='urn:example:custom' a='1'><y>z</y></x></message>";
         await alice.SendAsync("<message" + Body);
         var received = await bob.ExpectEventAsync(Wire.Reply("ext"));
-        Assert.Equal("<message from='alice@localhost/ext-source'" + Body, received.Xml);
+
+        // The recipient's archive (XEP-0313) adds its stanza-id (XEP-0359) as the last child; nothing else changes.
+        var stanzaId = (string?)received.Element!.Element((System.Xml.Linq.XNamespace)"urn:xmpp:sid:0" + "stanza-id")?.Attribute("id");
+        Assert.NotNull(stanzaId);
+        Assert.Equal("<message from='alice@localhost/ext-source'" + Body.Replace("</message>", $"<stanza-id xmlns='urn:xmpp:sid:0' id='{stanzaId}' by='bob@localhost'/></message>", StringComparison.Ordinal), received.Xml);
     }
 
     private static int CountOf(string text, string value) => text.Split(value).Length - 1;

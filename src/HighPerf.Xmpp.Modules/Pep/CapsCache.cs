@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using HighPerf.Xmpp.Core.Buffers;
+using HighPerf.Xmpp.Core.Protocol;
+using HighPerf.Xmpp.Core.Sessions;
+using HighPerf.Xmpp.Core.Stanzas;
+using HighPerf.Xmpp.Xml.Reader;
+using HighPerf.Xmpp.Xml.Tokenizer;
+
+namespace HighPerf.Xmpp.Modules.Pep;
+
+/// <summary>
+/// XEP-0115 entity capabilities of the bound sessions: a session's available presence names a 'ver' hash; the
+/// features behind a hash are asked once (disco#info from the server to the first session that shows it) and
+/// kept for every later session with that hash, after the answer was verified against the hash. A session's
+/// features say which PEP nodes it wants notifications of (node + "+notify", XEP-0163 §4.4).
+/// </summary>
+internal sealed class CapsCache
+{
+    private const int MaxKnownHashes = 10_000;
+    private const int MaxPendingQueries = 1_000;
+    private const string QueryIdPrefix = "pepcaps-";
+
+    private readonly ConcurrentDictionary<string, HashSet<string>> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PendingQuery> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<XmppSession, SessionCaps> _sessions = new();
+    private readonly ConcurrentDictionary<string, List<XmppSession>> _waiting = new(StringComparer.Ordinal);
+    private long _nextQuery;
+
+    /// <summary>The session's features, or null while they are unknown (no caps, or the query is pending).</summary>
+    public HashSet<string>? FeaturesOf(XmppSession session)
+        => _sessions.TryGetValue(session, out var caps) ? caps.Features : null;
+
+    /// <summary>
+    /// Reads the caps of an available presence. Returns true when the session's features are known now and
+    /// they are new for the session (the caller sends it the last items); false when unchanged, absent or asked.
+    /// </summary>
+    public bool OnAvailable(XmppSession session, in XmlElement presence)
+    {
+        var reader = XmlElementReader.Create(presence.Raw, XmppNames.NsClient);
+        if (!reader.TryGetChild("c"u8, PepNames.CapsNs, out var c) || !c.TryGetAttribute("hash"u8, out _) || !c.TryGetAttribute("ver"u8, out _))
+        {
+            return false; // no caps, or legacy caps (XEP-0115 v1.3 without 'hash') whose features cannot be verified
+        }
+
+        var hash = CapsText.Attribute(c, "hash"u8);
+        var ver = CapsText.Attribute(c, "ver"u8);
+        var key = hash + " " + ver;
+        var current = _sessions.GetOrAdd(session, static _ => new SessionCaps());
+        lock (current)
+        {
+            if (current.Key == key)
+            {
+                return false;
+            }
+
+            current.Key = key;
+            if (_known.TryGetValue(key, out var features))
+            {
+                current.Features = features;
+                return true;
+            }
+
+            current.Features = null;
+        }
+
+        var waiting = _waiting.GetOrAdd(key, static _ => []);
+        lock (waiting)
+        {
+            waiting.Add(session);
+            if (waiting.Count > 1)
+            {
+                return false; // asked already: one query per new hash
+            }
+        }
+
+        Ask(session, key, hash, ver, CapsText.Attribute(c, "node"u8));
+        return false;
+    }
+
+    /// <summary>
+    /// Takes the answer to one of our disco#info queries (an iq result or error the session sent to the server)
+    /// and returns the sessions whose features became known (empty when none). False when the iq is not an
+    /// answer of ours.
+    /// </summary>
+    public bool TryTakeAnswer(XmppSession sender, in XmlElement iq, out List<XmppSession> resolved)
+    {
+        resolved = [];
+        var id = iq.IdValue;
+        if (!id.StartsWith("pepcaps-"u8))
+        {
+            return false;
+        }
+
+        var queryId = CapsText.Decode(id);
+        if (!_pending.TryGetValue(queryId, out var pending) || pending.Session != sender)
+        {
+            return false;
+        }
+
+        _pending.TryRemove(queryId, out _);
+        HashSet<string>? features = null;
+        var reader = XmlElementReader.Create(iq.Raw, XmppNames.NsClient);
+        if (iq.TypeValue.SequenceEqual("result"u8) && reader.TryGetChild("query"u8, PepNames.DiscoInfoNs, out var query))
+        {
+            features = CapsVerifier.Verify(query, pending.Hash, pending.Ver);
+        }
+
+        if (features is not null && _known.Count < MaxKnownHashes)
+        {
+            _known.TryAdd(pending.Key, features);
+        }
+
+        if (!_waiting.TryRemove(pending.Key, out var waiting) || features is null)
+        {
+            return true; // unverifiable: the sessions get no notifications until they show other caps
+        }
+
+        lock (waiting)
+        {
+            foreach (var session in waiting)
+            {
+                if (_sessions.TryGetValue(session, out var caps))
+                {
+                    lock (caps)
+                    {
+                        if (caps.Key == pending.Key)
+                        {
+                            caps.Features = features;
+                            resolved.Add(session);
+                        }
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    public void OnEnded(XmppSession session)
+    {
+        _sessions.TryRemove(session, out _);
+        foreach (var (id, pending) in _pending)
+        {
+            if (pending.Session == session)
+            {
+                // The query dies with its session: the next session with this hash asks again.
+                _pending.TryRemove(id, out _);
+                _waiting.TryRemove(pending.Key, out _);
+            }
+        }
+    }
+
+    private void Ask(XmppSession session, string key, string hash, string ver, string node)
+    {
+        if (_pending.Count >= MaxPendingQueries)
+        {
+            return;
+        }
+
+        var id = QueryIdPrefix + Interlocked.Increment(ref _nextQuery).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _pending[id] = new PendingQuery(session, key, hash, ver);
+        using var writer = new PooledBufferWriter(512);
+        writer.Write("<iq type='get'"u8);
+        EscapingWriter.WriteEscapedAttribute(writer, "from"u8, session.Domain);
+        EscapingWriter.WriteEscapedAttribute(writer, "to"u8, session.FullJid);
+        EscapingWriter.WriteEscapedAttribute(writer, "id"u8, System.Text.Encoding.UTF8.GetBytes(id));
+        writer.Write("><query xmlns='http://jabber.org/protocol/disco#info'"u8);
+        EscapingWriter.WriteEscapedAttribute(writer, "node"u8, System.Text.Encoding.UTF8.GetBytes(node + "#" + ver));
+        writer.Write("/></iq>"u8);
+        session.Send(writer.WrittenSpan);
+    }
+
+    private sealed class SessionCaps
+    {
+        public string? Key { get; set; }
+
+        public HashSet<string>? Features { get; set; }
+    }
+
+    private sealed record PendingQuery(XmppSession Session, string Key, string Hash, string Ver);
+}

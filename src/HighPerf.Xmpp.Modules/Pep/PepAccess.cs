@@ -1,0 +1,14 @@
+namespace HighPerf.Xmpp.Modules.Pep;
+
+/// <summary>pubsub#access_model values a PEP node supports (XEP-0060 §4.5).</summary>
+internal enum PepAccess : byte
+{
+    /// <summary>The owner and contacts with a presence subscription to the owner (the PEP default, XEP-0163 §4.2).</summary>
+    Presence = 0,
+
+    /// <summary>Anyone.</summary>
+    Open = 1,
+
+    /// <summary>The owner only (the whitelist has no other entries: affiliations are not managed).</summary>
+    Whitelist = 2,
+}

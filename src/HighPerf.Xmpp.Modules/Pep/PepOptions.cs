@@ -1,0 +1,14 @@
+namespace HighPerf.Xmpp.Modules.Pep;
+
+/// <summary>Limits of the "pep" module (modules.pep).</summary>
+public sealed class PepOptions
+{
+    /// <summary>Most items a node keeps (pubsub#max_items "max").</summary>
+    public int MaxItemsPerNode { get; init; } = 1000;
+
+    /// <summary>Most nodes one account may have.</summary>
+    public int MaxNodesPerAccount { get; init; } = 256;
+
+    /// <summary>Largest item payload, in bytes.</summary>
+    public int MaxItemBytes { get; init; } = 256 * 1024;
+}

@@ -1,0 +1,145 @@
+using HighPerf.Xmpp.Core.Buffers;
+using HighPerf.Xmpp.Core.Modules;
+using HighPerf.Xmpp.Core.Protocol;
+using HighPerf.Xmpp.Core.Stanzas;
+using HighPerf.Xmpp.Modules.DataForms;
+using HighPerf.Xmpp.Storage.Abstractions;
+using HighPerf.Xmpp.Xml.Reader;
+using Microsoft.Extensions.Logging;
+
+namespace HighPerf.Xmpp.Modules.Pep;
+
+/// <summary>
+/// The pubsub#owner namespace on one's own account: node configuration (XEP-0060 §8.2: get the form, submit it,
+/// cancel it) and node deletion (§8.4, notified to the subscribers). Another account's nodes are forbidden.
+/// </summary>
+internal sealed class PepOwnerHandler(PepOptions options, PepNotifier notifier, ILogger logger) : IIqHandler
+{
+    public void HandleIq(ref IqRequest request)
+    {
+        if (request.Target != IqTarget.OwnAccount)
+        {
+            request.ReplyError(StanzaErrorCondition.Forbidden);
+            return;
+        }
+
+        if (request.Payload.TryGetChild("configure"u8, PepNames.OwnerNs, out var configure))
+        {
+            Configure(ref request, configure);
+        }
+        else if (request.Payload.TryGetChild("delete"u8, PepNames.OwnerNs, out var delete) && request.Type == IqType.Set)
+        {
+            Delete(ref request, delete);
+        }
+        else if (request.Payload.TryGetChild("default"u8, PepNames.OwnerNs, out _) && request.Type == IqType.Get)
+        {
+            using var writer = new PooledBufferWriter(2048);
+            writer.Write("<pubsub xmlns='http://jabber.org/protocol/pubsub#owner'><default>"u8);
+            PepNodeConfig.Default.WriteForm(writer);
+            writer.Write("</default></pubsub>"u8);
+            request.ReplyResult(writer.WrittenSpan);
+        }
+        else
+        {
+            // Affiliations and subscriptions management (§8.8, §8.9) are not supported on PEP nodes.
+            request.ReplyError(StanzaErrorCondition.FeatureNotImplemented);
+        }
+    }
+
+    private void Configure(ref IqRequest request, XmlElementReader configure)
+    {
+        if (CapsText.AttributeBytes(configure, "node"u8, PepNames.MaxNameBytes) is not { } node)
+        {
+            request.Defer().ReplyError(PepNames.NodeIdRequired);
+            return;
+        }
+
+        var owner = request.Session.BareJid.ToArray();
+        var pep = request.Server.Store.Pep;
+        if (pep.GetNode(owner, node) is not { } record)
+        {
+            request.ReplyError(StanzaErrorCondition.ItemNotFound);
+            return;
+        }
+
+        var config = PepNodeConfig.Decode(record.Configuration);
+        if (request.Type == IqType.Get)
+        {
+            using var writer = new PooledBufferWriter(2048);
+            writer.Write("<pubsub xmlns='http://jabber.org/protocol/pubsub#owner'><configure"u8);
+            EscapingWriter.WriteEscapedAttribute(writer, "node"u8, node);
+            writer.Write(">"u8);
+            config.WriteForm(writer);
+            writer.Write("</configure></pubsub>"u8);
+            request.ReplyResult(writer.WrittenSpan);
+            return;
+        }
+
+        if (!DataForm.TryFind(configure, out var form))
+        {
+            request.ReplyError(StanzaErrorCondition.BadRequest);
+            return;
+        }
+
+        if (form.Type.SequenceEqual("cancel"u8))
+        {
+            request.ReplyResult(); // §8.2.4: the configuration stays as it was
+            return;
+        }
+
+        if (!form.Type.SequenceEqual("submit"u8) || !config.TryApply(form, options.MaxItemsPerNode, out var changed, out _))
+        {
+            request.Defer().ReplyError(PepNames.InvalidOptions);
+            return;
+        }
+
+        _ = VCard.StoredThen.ReplyAsync(pep.SetNodeAsync(owner, node, changed.Encode(), changed.StoredItems).AsTask(), request.Defer(), logger, "pep configure");
+    }
+
+    private void Delete(ref IqRequest request, XmlElementReader delete)
+    {
+        if (CapsText.AttributeBytes(delete, "node"u8, PepNames.MaxNameBytes) is not { } node)
+        {
+            request.Defer().ReplyError(PepNames.NodeIdRequired);
+            return;
+        }
+
+        var owner = request.Session.BareJid.ToArray();
+        var pep = request.Server.Store.Pep;
+        if (pep.GetNode(owner, node) is not { } record)
+        {
+            request.ReplyError(StanzaErrorCondition.ItemNotFound);
+            return;
+        }
+
+        _ = DeleteAsync(request.Defer(), pep, owner, node, PepNodeConfig.Decode(record.Configuration).Access);
+    }
+
+    private async Task DeleteAsync(DeferredIqReply reply, IPepStore pep, byte[] owner, byte[] node, PepAccess access)
+    {
+        bool deleted;
+        try
+        {
+            deleted = await pep.DeleteNodeAsync(owner, node).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ModulesLog.StoreFailed(logger, "pep delete", ex);
+            reply.ReplyError(StanzaErrorCondition.InternalServerError);
+            return;
+        }
+
+        if (!deleted)
+        {
+            reply.ReplyError(StanzaErrorCondition.ItemNotFound);
+            return;
+        }
+
+        reply.ReplyResult();
+        using var writer = new PooledBufferWriter(256);
+        writer.Write("<delete"u8);
+        EscapingWriter.WriteEscapedAttribute(writer, "node"u8, node);
+        writer.Write("/>"u8);
+        notifier.Broadcast(owner, System.Text.Encoding.UTF8.GetString(node), access, writer.WrittenSpan);
+    }
+}
