@@ -10,8 +10,9 @@ namespace HighPerf.Xmpp.EndToEnd.Tests.Federation;
 /// <summary>
 /// A hand-driven receiving s2s server for one domain: it accepts one connection, answers the header, STARTTLS (a
 /// self-signed certificate) and the dialback request with "valid" (it trusts the initiator), then reads nothing
-/// more, so whatever our server sends piles up in its buffers. <see cref="Reset"/> then drops the connection with
-/// a TCP reset. The listener accepts only that one connection.
+/// more unless asked to (<see cref="ReadUntilStreamCloseAsync"/>), so whatever our server sends piles up in its
+/// buffers. <see cref="Reset"/> then drops the connection with a TCP reset. The listener accepts only that one
+/// connection.
 /// </summary>
 internal sealed class StalledPeer : IAsyncDisposable
 {
@@ -59,6 +60,13 @@ internal sealed class StalledPeer : IAsyncDisposable
         var result = await ReadUntilAsync(_tls, "<db:result", "</db:result>", cancel.Token);
         var from = System.Text.RegularExpressions.Regex.Match(result, "from='([^']+)'").Groups[1].Value;
         await WriteAsync(_tls, $"<db:result from='{_domain}' to='{from}' type='valid'/>");
+    }
+
+    /// <summary>Reads what our server sends after authentication until it closes the stream (idle tests).</summary>
+    public async Task<string> ReadUntilStreamCloseAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        return await ReadUntilAsync(_tls ?? throw new InvalidOperationException("not authenticated"), "", "</stream:stream>", cancel.Token);
     }
 
     /// <summary>Drops the connection with a TCP reset (linger 0): what our server had not written fails there.</summary>
