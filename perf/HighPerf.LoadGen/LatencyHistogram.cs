@@ -45,6 +45,15 @@ internal sealed class LatencyHistogram
         }
     }
 
+    /// <summary>Forgets every recording (between phases; not while others record).</summary>
+    public void Reset()
+    {
+        Array.Clear(_counts);
+        Volatile.Write(ref _count, 0);
+        Volatile.Write(ref _max, 0);
+        Volatile.Write(ref _sum, 0);
+    }
+
     /// <summary>The value at or below which <paramref name="percentile"/> % of recordings lie (bucket upper bound).</summary>
     public long Percentile(double percentile)
     {

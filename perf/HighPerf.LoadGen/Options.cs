@@ -42,6 +42,15 @@ internal sealed class Options
     /// <summary>detached: chat messages queued for each detached session (they wait unacknowledged).</summary>
     public int Messages { get; private set; }
 
+    /// <summary>s2s-chat: the receivers' server (another domain, federated with --host's).</summary>
+    public string PeerHost { get; private set; } = "";
+    public int PeerPort { get; private set; } = 5222;
+    public string PeerDomain { get; private set; } = "";
+    public string PeerMechanism { get; private set; } = "";
+    public bool PeerTls { get; private set; }
+    public string PeerUserPrefix { get; private set; } = "";
+    public int PeerPid { get; private set; }
+
     public string MucService => MucDomain.Length > 0 ? MucDomain : "conference." + Domain;
 
     public IPAddress HostAddress => IPAddress.Parse(Host);
@@ -88,13 +97,20 @@ internal sealed class Options
                 case "--rooms": options.Rooms = Int(); break;
                 case "--muc-domain": options.MucDomain = Next(); break;
                 case "--messages": options.Messages = Int(); break;
+                case "--peer-host": options.PeerHost = Next(); break;
+                case "--peer-port": options.PeerPort = Int(); break;
+                case "--peer-domain": options.PeerDomain = Next(); break;
+                case "--peer-mechanism": options.PeerMechanism = Next().ToUpperInvariant(); break;
+                case "--peer-tls": options.PeerTls = true; break;
+                case "--peer-user-prefix": options.PeerUserPrefix = Next(); break;
+                case "--peer-pid": options.PeerPid = Int(); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }
 
-        if (options.Mechanism is not ("PLAIN" or "SCRAM-SHA-1" or "SCRAM-SHA-256"))
+        if (options.Mechanism is not ("PLAIN" or "SCRAM-SHA-1" or "SCRAM-SHA-256") || options.PeerMechanism is not ("" or "PLAIN" or "SCRAM-SHA-1" or "SCRAM-SHA-256"))
         {
-            throw new ArgumentException("--mechanism is PLAIN, SCRAM-SHA-1 or SCRAM-SHA-256");
+            throw new ArgumentException("--mechanism and --peer-mechanism are PLAIN, SCRAM-SHA-1 or SCRAM-SHA-256");
         }
 
         if (options.TlsVersion is not (null or "1.2" or "1.3"))
@@ -108,6 +124,24 @@ internal sealed class Options
         }
 
         return options;
+    }
+
+    /// <summary>s2s-chat: the options the receivers log in with (the peer server's address, domain, mechanism, TLS).</summary>
+    public Options ForPeer()
+    {
+        if (PeerHost.Length == 0 || PeerDomain.Length == 0)
+        {
+            throw new ArgumentException("s2s-chat needs --peer-host and --peer-domain");
+        }
+
+        var peer = (Options)MemberwiseClone();
+        peer.Host = PeerHost;
+        peer.Port = PeerPort;
+        peer.Domain = PeerDomain;
+        peer.Mechanism = PeerMechanism.Length > 0 ? PeerMechanism : Mechanism;
+        peer.Tls = PeerTls || Tls;
+        peer.UserPrefix = PeerUserPrefix.Length > 0 ? PeerUserPrefix : UserPrefix;
+        return peer;
     }
 
     public string UserName(int index) => string.Create(CultureInfo.InvariantCulture, $"{UserPrefix}{FirstUser + index}");

@@ -15,7 +15,7 @@ internal sealed class Report(Options options)
     private readonly Stopwatch _clock = new();
     private readonly List<string> _limits = [];
     private long _rssBaseline = -1, _rssLoaded = -1, _rssEnd = -1;
-    private double _serverCpuStart, _serverCpuEnd, _ownCpuStart, _ownCpuEnd;
+    private double _serverCpuStart, _serverCpuEnd, _peerCpuStart, _peerCpuEnd, _ownCpuStart, _ownCpuEnd;
     private (long Busy, long Total) _machineStart, _machineEnd;
     private TimeSpan _windowStart, _windowEnd;
     private Dictionary<string, (double User, double System)> _threadsStart = [], _threadsEnd = [];
@@ -59,6 +59,7 @@ internal sealed class Report(Options options)
     {
         _windowStart = _clock.Elapsed;
         _serverCpuStart = Pid > 0 ? ProcessStats.CpuSeconds(Pid) : 0;
+        _peerCpuStart = options.PeerPid > 0 ? ProcessStats.CpuSeconds(options.PeerPid) : 0;
         _threadsStart = Pid > 0 ? ProcessStats.ThreadCpu(Pid) : [];
         _ownCpuStart = ProcessStats.CpuSeconds(Environment.ProcessId);
         _machineStart = ProcessStats.MachineJiffies();
@@ -69,6 +70,7 @@ internal sealed class Report(Options options)
     {
         _windowEnd = _clock.Elapsed;
         _serverCpuEnd = Pid > 0 ? ProcessStats.CpuSeconds(Pid) : 0;
+        _peerCpuEnd = options.PeerPid > 0 ? ProcessStats.CpuSeconds(options.PeerPid) : 0;
         _threadsEnd = Pid > 0 ? ProcessStats.ThreadCpu(Pid) : [];
         _ownCpuEnd = ProcessStats.CpuSeconds(Environment.ProcessId);
         _machineEnd = ProcessStats.MachineJiffies();
@@ -212,6 +214,14 @@ internal sealed class Report(Options options)
             json.WriteNumber("server_gc_gen0", _statsStart is not null && _statsEnd is not null ? _statsEnd.Gen0 - _statsStart.Gen0 : -1);
             json.WriteNumber("server_gc_gen2", _statsStart is not null && _statsEnd is not null ? _statsEnd.Gen2 - _statsStart.Gen2 : -1);
             json.WriteString("server_cpu_by_thread", ThreadBreakdown());
+            if (options.PeerPid > 0)
+            {
+                var peerCpu = _peerCpuEnd - _peerCpuStart;
+                json.WriteNumber("peer_pid", options.PeerPid);
+                json.WriteNumber("peer_cpu_s", Round(peerCpu));
+                json.WriteNumber("peer_cpu_us_per_msg", delivered > 0 ? Round(peerCpu * 1e6 / delivered) : -1);
+            }
+
             json.WriteNumber("loadgen_cpu_cores", Round(OwnCpuCores));
             json.WriteNumber("machine_busy", Round(MachineBusy));
             json.WriteString("limited_by", _limits.Count == 0 ? "" : string.Join("; ", _limits));

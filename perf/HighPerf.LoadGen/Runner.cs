@@ -52,8 +52,11 @@ internal sealed partial class Runner(Options options)
             case "register":
                 await RegisterAllAsync();
                 break;
+            case "s2s-chat":
+                await S2sChatAsync();
+                break;
             default:
-                throw new ArgumentException($"unknown scenario '{options.Scenario}' (idle, chat, muc, detached, login-storm, roster-presence, roster-provision, register)");
+                throw new ArgumentException($"unknown scenario '{options.Scenario}' (idle, chat, s2s-chat, muc, detached, login-storm, roster-presence, roster-provision, register)");
         }
 
         _report.DisconnectedEarly = Volatile.Read(ref _counters.Disconnected);
@@ -66,7 +69,11 @@ internal sealed partial class Runner(Options options)
     private Task LoginAllAsync(bool rosterFirst) => LoginRangeAsync(rosterFirst, 0, options.Users);
 
     /// <summary>As <see cref="LoginAllAsync"/> for sessions <paramref name="first"/> … <paramref name="end"/> − 1.</summary>
-    private async Task LoginRangeAsync(bool rosterFirst, int first, int end)
+    private Task LoginRangeAsync(bool rosterFirst, int first, int end) => LoginRangeAsync(rosterFirst, first, end, options, _server, _clients);
+
+    /// <summary>As <see cref="LoginAllAsync"/> for sessions <paramref name="first"/> … <paramref name="end"/> − 1 of
+    /// the server <paramref name="target"/> names, at <paramref name="endPoint"/>; established ones join <paramref name="into"/>.</summary>
+    private async Task LoginRangeAsync(bool rosterFirst, int first, int end, Options target, IPEndPoint endPoint, List<XmppClient> into)
     {
         if (first == 0)
         {
@@ -91,7 +98,7 @@ internal sealed partial class Runner(Options options)
             {
                 try
                 {
-                    await LoginOneAsync(index, rosterFirst);
+                    await LoginOneAsync(index, rosterFirst, target, endPoint, into);
                 }
                 finally
                 {
@@ -105,16 +112,16 @@ internal sealed partial class Runner(Options options)
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[loadgen] {_counters.Established} sessions established, {_counters.Failed} failed in {clock.Elapsed.TotalSeconds:F1} s"));
     }
 
-    private async Task LoginOneAsync(int index, bool rosterFirst)
+    private async Task LoginOneAsync(int index, bool rosterFirst, Options target, IPEndPoint endPoint, List<XmppClient> into)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.LoginTimeoutSeconds));
         XmppClient? client = null;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            client = await XmppClient.ConnectAsync(options.SourceAddress(index), _server, index, timeout.Token);
+            client = await XmppClient.ConnectAsync(target.SourceAddress(index), endPoint, index, timeout.Token);
             client.Ring = _ring;
-            await client.LoginAsync(options, options.UserName(index), "lg" + index.ToString(CultureInfo.InvariantCulture), timeout.Token);
+            await client.LoginAsync(target, target.UserName(index), "lg" + index.ToString(CultureInfo.InvariantCulture), timeout.Token);
             if (rosterFirst)
             {
                 Interlocked.Add(ref _counters.RosterItems, await client.FetchRosterAsync(timeout.Token));
@@ -125,7 +132,7 @@ internal sealed partial class Runner(Options options)
             Interlocked.Increment(ref _counters.Established);
             lock (_clients)
             {
-                _clients.Add(client);
+                into.Add(client);
                 _receivers.Add(client.ReceiveLoopAsync(_counters, _latency));
             }
         }

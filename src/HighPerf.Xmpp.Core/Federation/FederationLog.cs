@@ -25,4 +25,7 @@ internal static partial class FederationLog
 
     [LoggerMessage(1106, LogLevel.Debug, "s2s dialback verification for {Peer} -> {Local}: {Result}")]
     public static partial void DialbackVerified(ILogger logger, string peer, string local, string result);
+
+    [LoggerMessage(1107, LogLevel.Information, "s2s link {Local} -> {Remote}: {Count} stanzas the dropped connection had not written bounced")]
+    public static partial void UnwrittenBounced(ILogger logger, string local, string remote, int count);
 }

@@ -202,6 +202,21 @@ public sealed class OutboundLink
         FederationLog.LinkReady(_federation.Logger, LocalName, RemoteName, stream.AuthenticatedBy);
     }
 
+    /// <summary>
+    /// Transport: bytes this link's connection had taken but not written to its socket when it closed (still queued,
+    /// or in writes that failed). Every stanza among them bounces with remote-server-timeout, as for a connection
+    /// that fails after the peer answered (RFC 6120 §8.3.3.16); what was written is not knowable without
+    /// acknowledgements (see the README's Federation section).
+    /// </summary>
+    public void BounceUnwritten(ReadOnlySpan<byte> units)
+    {
+        var count = _federation.Bouncer.BounceUnits(units, StanzaErrorCondition.RemoteServerTimeout);
+        if (count > 0)
+        {
+            FederationLog.UnwrittenBounced(_federation.Logger, LocalName, RemoteName, count);
+        }
+    }
+
     /// <summary>Resolution or TCP connect failed for <paramref name="attempt"/>.</summary>
     public void OnConnectFailed(long attempt, string reason)
         => Fail(null, attempt, StanzaErrorCondition.RemoteServerNotFound, reason);

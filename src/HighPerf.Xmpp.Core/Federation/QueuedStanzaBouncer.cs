@@ -4,6 +4,7 @@ using HighPerf.Xmpp.Core.Hosting;
 using HighPerf.Xmpp.Core.Protocol;
 using HighPerf.Xmpp.Core.Stanzas;
 using HighPerf.Xmpp.Xml.Reader;
+using HighPerf.Xmpp.Xml.Tokenizer;
 
 namespace HighPerf.Xmpp.Core.Federation;
 
@@ -14,30 +15,56 @@ namespace HighPerf.Xmpp.Core.Federation;
 /// </summary>
 internal sealed class QueuedStanzaBouncer(XmppServer server)
 {
-    public void Bounce(byte[] stanza, StanzaErrorCondition condition)
+    /// <summary>Declares what our s2s stream header declares, for bytes cut out of the middle of a stream.</summary>
+    private static ReadOnlySpan<byte> SyntheticHeader =>
+        "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback'>"u8;
+
+    // Whatever our own server wrote passed its limits once; these only keep the tokenizer from refusing it.
+    private static readonly XmlStreamLimits UnitLimits = new() { MaxStanzaBytes = 1 << 30, MaxDepth = 1024, MaxAttributes = 4096 };
+
+    /// <summary>
+    /// Bounces every stanza in <paramref name="units"/>: whole top-level units of an s2s stream as our server queued
+    /// them (stream headers, dialback elements and the closing tag among them are skipped). Returns how many were answered.
+    /// </summary>
+    public int BounceUnits(ReadOnlySpan<byte> units, StanzaErrorCondition condition)
+    {
+        using var tokenizer = new XmlStreamTokenizer(UnitLimits);
+        var sink = new UnitSink(this, condition);
+        if (!units.StartsWith("<?xml"u8) && !units.StartsWith("<stream:stream"u8))
+        {
+            tokenizer.Feed(SyntheticHeader, ref sink, out _);
+        }
+
+        tokenizer.Feed(units, ref sink, out _);
+        return sink.Count;
+    }
+
+    /// <summary>Answers one stanza with the error; false for an error stanza or one without usable addresses.</summary>
+    public bool Bounce(ReadOnlySpan<byte> stanza, StanzaErrorCondition condition)
     {
         var reader = XmlElementReader.Create(stanza, XmppNames.NsServer);
         if (!reader.IsValid || !reader.TryGetAttribute(XmppNames.From, out var rawFrom) || !reader.TryGetAttribute(XmppNames.To, out var rawTo))
         {
-            return;
+            return false;
         }
 
         if (reader.TryGetAttribute(XmppNames.Type, out var type) && type.SequenceEqual(XmppNames.Error))
         {
-            return;
+            return false;
         }
 
         Span<byte> from = stackalloc byte[JidNormalizer.MaxJidBytes];
         Span<byte> to = stackalloc byte[JidNormalizer.MaxJidBytes];
         if (!JidText.TryNormalize(rawFrom, from, out var fromLength, out var fromParts) || !JidText.TryNormalize(rawTo, to, out var toLength, out _))
         {
-            return;
+            return false;
         }
 
         var hasId = reader.TryGetAttribute(XmppNames.Id, out var id);
         using var writer = new PooledBufferWriter(256);
         StanzaErrorWriter.Write(writer, reader.LocalName, id, hasId, to[..toLength], from[..fromLength], condition);
         DeliverLocal(from[..fromLength], fromParts, writer.WrittenSpan);
+        return true;
     }
 
     /// <summary>Delivers server-made bytes to a local full JID's session, or to a bare JID's available sessions.</summary>
@@ -61,5 +88,30 @@ internal sealed class QueuedStanzaBouncer(XmppServer server)
                 session.Send(stanza);
             }
         }
+    }
+
+    /// <summary>Bounces each stanza the tokenizer reports (by reference: the count is read back after Feed).</summary>
+    private struct UnitSink(QueuedStanzaBouncer bouncer, StanzaErrorCondition condition) : IXmlStreamSink
+    {
+        public int Count { get; private set; }
+
+        public readonly bool OnStreamOpen(in StreamHeader header) => true;
+
+        public bool OnElement(in XmlElement element)
+        {
+            var name = element.LocalName;
+            if (element.Namespace.SequenceEqual(XmppNames.NsServer)
+                && (name.SequenceEqual(XmppNames.Message) || name.SequenceEqual(XmppNames.Presence) || name.SequenceEqual(XmppNames.Iq)))
+            {
+                if (bouncer.Bounce(element.Raw, condition))
+                {
+                    Count++;
+                }
+            }
+
+            return true;
+        }
+
+        public readonly bool OnStreamClose() => false;
     }
 }

@@ -136,6 +136,19 @@ internal sealed class OutboundQueue
         }
     }
 
+    /// <summary>
+    /// Refuses further data and moves what is queued into <paramref name="taken"/> (the caller releases it), in one
+    /// step so that nothing enqueued meanwhile is lost: for a connection that answers for unwritten data (s2s bounces).
+    /// </summary>
+    public int CloseAndTakeAll(ref IByteBuffer[] taken)
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            return TakeAll(ref taken);
+        }
+    }
+
     /// <summary>Refuses further data and releases what is queued.</summary>
     public void Close()
     {

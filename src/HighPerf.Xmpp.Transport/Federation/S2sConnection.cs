@@ -24,6 +24,7 @@ internal sealed class S2sConnection : ChannelHandlerAdapter, IServerStreamTransp
     private readonly OutboundLink? _link;
     private readonly long _attempt;
     private readonly PeerCertificate _peer;
+    private readonly WritesInFlight? _inFlight;
     private IChannelHandlerContext _ctx = null!;
     private S2sSession _session = null!;
     private OutboundQueue _queue = null!;
@@ -51,6 +52,9 @@ internal sealed class S2sConnection : ChannelHandlerAdapter, IServerStreamTransp
         _peer = new PeerCertificate(host.Tls.ExtraRoots);
         DirectTls = directTls;
         _tlsAsClient = link is not null;
+
+        // Only streams we open carry stanzas (replies to a peer go over our own link to it, never on its stream).
+        _inFlight = link is null ? null : new WritesInFlight(link.BounceUnwritten);
     }
 
     internal bool DirectTls { get; }
@@ -104,7 +108,16 @@ internal sealed class S2sConnection : ChannelHandlerAdapter, IServerStreamTransp
     {
         _closing = true;
         _resumeTimer?.Cancel();
-        _queue?.Close();
+        if (_inFlight is null)
+        {
+            _queue?.Close();
+        }
+        else if (_queue is not null)
+        {
+            BounceQueued();
+            _inFlight.OnClosed();
+        }
+
         _session?.OnTransportClosed();
         _host.Untrack(this);
         S2sLog.Closed(_host.Logger, _link is null ? "inbound" : "outbound", _remote, _session?.PeerName ?? "?", _closeReason ?? _session?.CloseReason ?? "closed",
@@ -341,7 +354,7 @@ internal sealed class S2sConnection : ChannelHandlerAdapter, IServerStreamTransp
         for (var i = 0; i < count; i++)
         {
             bytes += _taken[i].ReadableBytes;
-            last = _ctx.WriteAsync(_taken[i]);
+            last = _inFlight is null ? _ctx.WriteAsync(_taken[i]) : _inFlight.Write(_ctx, _taken[i]);
             _taken[i] = null!;
         }
 
@@ -349,12 +362,25 @@ internal sealed class S2sConnection : ChannelHandlerAdapter, IServerStreamTransp
         {
             _ctx.Flush();
             _host.Metrics.BytesOut.Add(bytes);
+            if (_inFlight is not null)
+            {
+                _inFlight.SweepAfter(last!);
+            }
         }
 
         if (closing)
         {
             _closing = true;
-            _queue.Close();
+            if (_inFlight is null)
+            {
+                _queue.Close();
+            }
+            else
+            {
+                // Anything enqueued after the final bytes is not written: it bounces.
+                BounceQueued();
+            }
+
             var context = _ctx;
             if (last is null || last.IsCompleted)
             {
@@ -364,6 +390,28 @@ internal sealed class S2sConnection : ChannelHandlerAdapter, IServerStreamTransp
 
             last.ContinueWith(static (_, state) => ((IChannelHandlerContext)state!).CloseAsync(), context, TaskScheduler.Default);
             context.Executor.Schedule(static state => ((IChannelHandlerContext)state).CloseAsync(), context, _host.Transport.CloseTimeout);
+        }
+    }
+
+    /// <summary>Closes the queue and bounces the stanzas in what it still held (outbound connections only).</summary>
+    private void BounceQueued()
+    {
+        var count = _queue.CloseAndTakeAll(ref _taken);
+        for (var i = 0; i < count; i++)
+        {
+            var chunk = _taken[i];
+            _taken[i] = null!;
+            try
+            {
+                if (ByteBufferSpans.TryGetReadable(chunk, out var bytes))
+                {
+                    _link!.BounceUnwritten(bytes);
+                }
+            }
+            finally
+            {
+                chunk.Release();
+            }
         }
     }
 

@@ -60,6 +60,11 @@ internal sealed class FederatedPair : IAsyncDisposable
             await beta.AddUserAsync(user);
         }
 
+        // Against HPX_SERVER_BINARY, adduser stops the server and the next use of an endpoint starts it again: both
+        // must be listening for s2s before a test sends across, even one that never logs in to the other side.
+        _ = alpha.ClientEndPoint;
+        _ = beta.ClientEndPoint;
+
         return new FederatedPair(alpha, beta);
     }
 

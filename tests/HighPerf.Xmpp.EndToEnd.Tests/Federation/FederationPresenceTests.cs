@@ -27,8 +27,8 @@ public sealed class FederationPresenceTests : IAsyncLifetime
         // the presence at once and the rest once his roster change is durable, so the order varies.
         await juliet.SendAsync("<presence to='romeo@alpha.test' type='subscribed'/>");
         Assert.Equal("from", (string?)(await juliet.ExpectPushAsync("romeo@alpha.test")).Attribute("subscription"));
-        var his = await ExpectAllAsync(romeo, e => ImSteps.IsRosterPush(e, "juliet@beta.test"), e => IsPresence(e, "juliet@beta.test", "subscribed"), e => IsPresence(e, "juliet@beta.test/r", null));
-        var hisItem = ItemOf(his[0]);
+        var his = await FederationSteps.ExpectAllAsync(romeo, e => ImSteps.IsRosterPush(e, "juliet@beta.test"), e => FederationSteps.IsPresence(e, "juliet@beta.test", "subscribed"), e => FederationSteps.IsPresence(e, "juliet@beta.test/r", null));
+        var hisItem = FederationSteps.ItemOf(his[0]);
         Assert.Equal("to", (string?)hisItem.Attribute("subscription"));
         Assert.Null(hisItem.Attribute("ask"));
 
@@ -38,8 +38,8 @@ public sealed class FederationPresenceTests : IAsyncLifetime
         await romeo.ExpectPresenceAsync("juliet@beta.test", "subscribe");
         await romeo.SendAsync("<presence to='juliet@beta.test' type='subscribed'/>");
         Assert.Equal("both", (string?)(await romeo.ExpectPushAsync("juliet@beta.test")).Attribute("subscription"));
-        var hers = await ExpectAllAsync(juliet, e => ImSteps.IsRosterPush(e, "romeo@alpha.test"), e => IsPresence(e, "romeo@alpha.test", "subscribed"), e => IsPresence(e, "romeo@alpha.test/r", null));
-        Assert.Equal("both", (string?)ItemOf(hers[0]).Attribute("subscription"));
+        var hers = await FederationSteps.ExpectAllAsync(juliet, e => ImSteps.IsRosterPush(e, "romeo@alpha.test"), e => FederationSteps.IsPresence(e, "romeo@alpha.test", "subscribed"), e => FederationSteps.IsPresence(e, "romeo@alpha.test/r", null));
+        Assert.Equal("both", (string?)FederationSteps.ItemOf(hers[0]).Attribute("subscription"));
 
         // A presence update crosses; a logout is seen as unavailable on the other server.
         await romeo.SendAsync("<presence><show>away</show></presence>");
@@ -65,30 +65,6 @@ public sealed class FederationPresenceTests : IAsyncLifetime
             await using var later = await ImSteps.OnlineAsync(_pair.Alpha, "romeo", "second");
             await later.ExpectPresenceAsync("juliet@beta.test/r");
         }
-    }
-
-    private static bool IsPresence(System.Xml.Linq.XElement e, string from, string? type)
-        => e.Name == ImSteps.Client + "presence" && (string?)e.Attribute("from") == from && (string?)e.Attribute("type") == type;
-
-    private static System.Xml.Linq.XElement ItemOf(System.Xml.Linq.XElement push)
-        => push.Element(ImSteps.Roster + "query")!.Element(ImSteps.Roster + "item")!;
-
-    /// <summary>Waits until each predicate matched one stanza, in any order (roster pushes are acknowledged); returns them in predicate order.</summary>
-    private static async Task<System.Xml.Linq.XElement[]> ExpectAllAsync(TestKit.XmppTestClient client, params Func<System.Xml.Linq.XElement, bool>[] matches)
-    {
-        var found = new System.Xml.Linq.XElement?[matches.Length];
-        while (found.Any(f => f is null))
-        {
-            var next = await client.ExpectAsync(e => Enumerable.Range(0, matches.Length).Any(i => found[i] is null && matches[i](e)));
-            var index = Enumerable.Range(0, matches.Length).First(i => found[i] is null && matches[i](next));
-            found[index] = next;
-            if (next.Name == ImSteps.Client + "iq" && (string?)next.Attribute("type") == "set")
-            {
-                await client.SendAsync($"<iq type='result' id='{next.Attribute("id")!.Value}'/>");
-            }
-        }
-
-        return found!;
     }
 
     private static async Task ExpectBothAsync(TestKit.XmppTestClient client, string firstFrom, string? firstType, string secondFrom, string? secondType)
