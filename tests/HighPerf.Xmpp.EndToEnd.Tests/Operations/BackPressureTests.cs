@@ -19,6 +19,11 @@ public sealed class BackPressureTests
         {
             MetricsScrape.Enable(c);
             c.Limits.OutboundQueueBytes = bound;
+
+            // What the socket buffers absorbed before bob's close goes to his offline store; past its per-user limit each
+            // message would come back to alice as an error carrying its 1 KB body, and a burst of those over her own
+            // 32 KiB bound closes her as a slow reader too, which is right but is not what this test pins.
+            c.Storage.OfflineMessagesPerUser = 100_000;
         }, users: ["alice", "bob"]);
         await using var stalled = await server.LoginAsync("bob", "stalled", receiveBufferSize: 4096);
         await using var alice = await server.LoginAsync("alice", "flooder");
