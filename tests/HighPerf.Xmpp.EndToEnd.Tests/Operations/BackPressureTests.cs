@@ -42,7 +42,7 @@ public sealed class BackPressureTests
 
         Assert.True(largest <= bound, $"an outbound queue held {largest} bytes, over its bound of {bound}");
         await stalled.ExpectStreamErrorAsync("policy-violation", skipOthers: true, timeout: TimeSpan.FromSeconds(30));
-        var after = await MetricsScrape.ScrapeAsync(server);
+        var after = await MetricsScrape.ScrapeUntilAsync(server, "xmpp_connections_closed_total", "reason=\"slow-reader\"", 1, TimeSpan.FromSeconds(10));
         Assert.Equal(1, MetricsScrape.Value(after, "xmpp_connections_slow_reader_total"));
         Assert.Equal(1, MetricsScrape.Value(after, "xmpp_connections_closed_total", "reason=\"slow-reader\""));
 

@@ -23,6 +23,26 @@ public static partial class MetricsScrape
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>
+    /// Scrapes until <paramref name="name"/> reaches <paramref name="expected"/> or the deadline passes, and returns the
+    /// last text. For counters recorded when a connection's close completes on the server: the client can read the
+    /// stream error (and the session be unbound) before that close has run.
+    /// </summary>
+    public static async Task<string> ScrapeUntilAsync(TestServer server, string name, string? label, double expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var text = await ScrapeAsync(server);
+            if (Value(text, name, label) >= expected || DateTime.UtcNow >= deadline)
+            {
+                return text;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>The sum of the samples of <paramref name="name"/> whose labels contain <paramref name="label"/> (0 when none).</summary>
     public static double Value(string text, string name, string? label = null)
     {
