@@ -26,6 +26,8 @@ public sealed class ClusterDelivery(XmppServer server)
     /// <summary>Delivers a forwarded stanza to the session bound here (any thread).</summary>
     public void Deliver(ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource, ReadOnlySpan<byte> stanza)
     {
+        server.Metrics.LinkStanzas.Add(1, XmppMetrics.ReceivedTag);
+        server.Metrics.LinkBytes.Add(NodeFrame.PrefixLength(bareJid, resource) + stanza.Length, XmppMetrics.ReceivedTag);
         var session = server.Routes.FindSession(bareJid, resource);
         if (session is null || !session.Send(stanza))
         {

@@ -72,7 +72,8 @@ public sealed class NodeLinks
     {
         Span<byte> prefix = stackalloc byte[NodeFrame.PrefixLength(bareJid, resource)];
         NodeFrame.WriteAddressed(prefix, NodeFrame.Stanza, bareJid, resource, stanza.Length + fromAttribute.Length);
-        return Get(nodeId).Send(new OutboundParts(prefix, stanza.Head, fromAttribute, stanza.S1, stanza.S2, stanza.S3));
+        return Counted(Get(nodeId).Send(new OutboundParts(prefix, stanza.Head, fromAttribute, stanza.S1, stanza.S2, stanza.S3)),
+            prefix.Length + stanza.Length + fromAttribute.Length);
     }
 
     /// <summary>Forwards server-made bytes (already addressed) for a full JID on node <paramref name="nodeId"/>.</summary>
@@ -80,7 +81,19 @@ public sealed class NodeLinks
     {
         Span<byte> prefix = stackalloc byte[NodeFrame.PrefixLength(bareJid, resource)];
         NodeFrame.WriteAddressed(prefix, NodeFrame.Stanza, bareJid, resource, stanza.Length);
-        return Get(nodeId).Send(new OutboundParts(prefix, stanza));
+        return Counted(Get(nodeId).Send(new OutboundParts(prefix, stanza)), prefix.Length + stanza.Length);
+    }
+
+    /// <summary>Counts a stanza frame the link took (one handled as undeliverable instead never left this node).</summary>
+    private bool Counted(bool sent, int frameBytes)
+    {
+        if (sent)
+        {
+            Server.Metrics.LinkStanzas.Add(1, XmppMetrics.SentTag);
+            Server.Metrics.LinkBytes.Add(frameBytes, XmppMetrics.SentTag);
+        }
+
+        return sent;
     }
 
     /// <summary>Asks node <paramref name="nodeId"/> to end its session bound to the full JID (a newer login took it here).</summary>

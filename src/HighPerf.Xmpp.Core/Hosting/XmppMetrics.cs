@@ -42,6 +42,8 @@ public sealed class XmppMetrics : IDisposable
         OfflineRefused = Meter.CreateCounter<long>("xmpp.offline.refused", "{message}", "Messages bounced because the user's offline queue was full or the store failed");
         TlsHandshakes = Meter.CreateCounter<long>("xmpp.tls.handshakes", "{handshake}", "TLS handshakes completed");
         TlsFailures = Meter.CreateCounter<long>("xmpp.tls.failures", "{handshake}", "TLS handshakes failed");
+        LinkStanzas = Meter.CreateCounter<long>("xmpp.cluster.link.stanzas", "{stanza}", "Stanzas forwarded to (sent) or delivered from (received) other cluster nodes over node links, by direction");
+        LinkBytes = Meter.CreateCounter<long>("xmpp.cluster.link.data", "By", "Bytes of the stanza frames counted by xmpp.cluster.link.stanzas (frame header, recipient address, stanza), by direction");
         Meter.CreateObservableGauge("process.gc.heap.size", static () => GC.GetGCMemoryInfo().HeapSizeBytes, "By", "Managed heap size after the last GC");
         Meter.CreateObservableCounter("process.gc.allocated", static () => GC.GetTotalAllocatedBytes(precise: false), "By", "Managed bytes allocated since start (its rate is the allocation rate)");
         Meter.CreateObservableCounter("process.gc.collections", static () => new Measurement<long>[]
@@ -100,6 +102,18 @@ public sealed class XmppMetrics : IDisposable
     public Counter<long> TlsHandshakes { get; }
 
     public Counter<long> TlsFailures { get; }
+
+    /// <summary>Stanzas over node links; tagged <see cref="SentTag"/> or <see cref="ReceivedTag"/>.</summary>
+    public Counter<long> LinkStanzas { get; }
+
+    /// <summary>Bytes of the frames <see cref="LinkStanzas"/> counts, with the same tags.</summary>
+    public Counter<long> LinkBytes { get; }
+
+    /// <summary>The 'direction' tag of the node-link counters for frames this node sent.</summary>
+    public static KeyValuePair<string, object?> SentTag => new("direction", "sent");
+
+    /// <summary>The 'direction' tag of the node-link counters for frames this node received and delivered.</summary>
+    public static KeyValuePair<string, object?> ReceivedTag => new("direction", "received");
 
     /// <summary>The 'kind' tag of a stanza counter (no allocation: the value is a fixed string).</summary>
     public static KeyValuePair<string, object?> KindTag(StanzaKind kind) => new("kind", KindNames[(int)kind]);
