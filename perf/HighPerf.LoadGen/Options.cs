@@ -28,6 +28,18 @@ internal sealed class Options
     /// <summary>Source addresses 127.0.0.(2..) used round-robin; 0: one per 20,000 sessions.</summary>
     public int Sources { get; private set; }
     public int ServerPid { get; private set; }
+
+    /// <summary>Every server process measured (--server-pid A,B,C: a cluster's nodes); CPU is summed over them, memory is the first's.</summary>
+    public int[] ServerPids { get; private set; } = [];
+
+    /// <summary>Where sessions log in (--endpoints; default --host:--port): session i at endpoint i mod N.</summary>
+    public IPEndPoint[] Endpoints { get; private set; } = [];
+
+    /// <summary>chat: fraction of messages sent to a session on another node (negative: any other session, uniformly).</summary>
+    public double CrossNode { get; private set; } = -1;
+
+    /// <summary>The nodes' Prometheus endpoints (--metrics), scraped around the window for the link counters.</summary>
+    public IPEndPoint[] MetricsEndpoints { get; private set; } = [];
     /// <summary>The server's allocation stats file (HIGHPERF_XMPP_STATS_FILE), if it writes one.</summary>
     public string? ServerStats { get; private set; }
     public string Label { get; private set; } = "";
@@ -58,6 +70,7 @@ internal sealed class Options
     public static Options Parse(string[] args)
     {
         var options = new Options();
+        string? endpoints = null, metrics = null, pids = null;
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -88,7 +101,10 @@ internal sealed class Options
                 case "--ramp": options.Ramp = Real(); break;
                 case "--concurrency": options.Concurrency = Int(); break;
                 case "--sources": options.Sources = Int(); break;
-                case "--server-pid": options.ServerPid = Int(); break;
+                case "--server-pid": pids = Next(); break;
+                case "--endpoints": endpoints = Next(); break;
+                case "--cross-node": options.CrossNode = Real(); break;
+                case "--metrics": metrics = Next(); break;
                 case "--server-stats": options.ServerStats = Next(); break;
                 case "--label": options.Label = Next(); break;
                 case "--contacts": options.Contacts = Int(); break;
@@ -118,6 +134,15 @@ internal sealed class Options
             throw new ArgumentException("--tls-version is 1.2 or 1.3");
         }
 
+        options.Endpoints = endpoints is null ? [new IPEndPoint(options.HostAddress, options.Port)] : NodePlacement.ParseEndpoints(endpoints, options.Host);
+        options.MetricsEndpoints = metrics is null ? [] : NodePlacement.ParseEndpoints(metrics, options.Host);
+        options.ServerPids = pids is null ? [] : [.. pids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
+        options.ServerPid = options.ServerPids.FirstOrDefault();
+        if (options.CrossNode > 1 || double.IsNaN(options.CrossNode))
+        {
+            throw new ArgumentException("--cross-node is a fraction from 0 to 1 (negative: uniform over all sessions)");
+        }
+
         if (options.Sources <= 0)
         {
             options.Sources = Math.Clamp((options.Users + 19_999) / 20_000, 1, 250);
@@ -141,8 +166,12 @@ internal sealed class Options
         peer.Mechanism = PeerMechanism.Length > 0 ? PeerMechanism : Mechanism;
         peer.Tls = PeerTls || Tls;
         peer.UserPrefix = PeerUserPrefix.Length > 0 ? PeerUserPrefix : UserPrefix;
+        peer.Endpoints = [new IPEndPoint(peer.HostAddress, peer.Port)];
         return peer;
     }
+
+    /// <summary>The endpoint session <paramref name="index"/> logs in at (<see cref="NodePlacement"/>).</summary>
+    public IPEndPoint EndpointOf(int index) => Endpoints[NodePlacement.NodeOf(index, Endpoints.Length)];
 
     public string UserName(int index) => string.Create(CultureInfo.InvariantCulture, $"{UserPrefix}{FirstUser + index}");
 

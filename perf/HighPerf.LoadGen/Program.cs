@@ -11,6 +11,7 @@ internal static class Program
             Console.Error.WriteLine("usage: HighPerf.LoadGen SCENARIO [--host H] [--port P] [--domain D] [--users N] [--user-prefix P] [--first-user 1] [--password W]");
             Console.Error.WriteLine("       [--tls] [--mechanism PLAIN|SCRAM-SHA-1|SCRAM-SHA-256] [--rate MSGS_PER_S_PER_SESSION] [--duration S] [--ramp SESSIONS_PER_S]");
             Console.Error.WriteLine("       [--concurrency N] [--sources K] [--server-pid PID] [--server-stats FILE] [--label TEXT] [--contacts K] [--drain S] [--login-timeout S]");
+            Console.Error.WriteLine("       [--endpoints HOST:PORT,HOST:PORT,...|PORT,PORT,...] [--cross-node FRACTION] [--metrics HOST:PORT,...] [--server-pid PID,PID,...]");
             Console.Error.WriteLine("scenarios: idle, chat, login-storm, roster-presence, roster-provision (--contacts K rosters), register (XEP-0077 accounts). See perf/HighPerf.LoadGen/README.md.");
             return 2;
         }

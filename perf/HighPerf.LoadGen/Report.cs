@@ -39,7 +39,18 @@ internal sealed class Report(Options options)
     public long DisconnectedEarly { get; set; }
     public long PresenceBeforeLogin { get; set; }
 
+    /// <summary>chat over several nodes: the fraction of messages the placement sends across nodes.</summary>
+    public double ExpectedCrossFraction { get; set; }
+
+    /// <summary>The nodes' counters (--metrics) at the start of the window and after the drain.</summary>
+    public NodeMetrics NodesBefore { get; set; } = NodeMetrics.Empty;
+
+    public NodeMetrics NodesAfter { get; set; } = NodeMetrics.Empty;
+
     private int Pid => options.ServerPid;
+
+    /// <summary>CPU seconds of every measured server process (a cluster's nodes together).</summary>
+    private double ServersCpu() => options.ServerPids.Sum(ProcessStats.CpuSeconds);
 
     public void Begin() => _clock.Start();
 
@@ -58,7 +69,7 @@ internal sealed class Report(Options options)
     public void MarkWindowStart()
     {
         _windowStart = _clock.Elapsed;
-        _serverCpuStart = Pid > 0 ? ProcessStats.CpuSeconds(Pid) : 0;
+        _serverCpuStart = ServersCpu();
         _peerCpuStart = options.PeerPid > 0 ? ProcessStats.CpuSeconds(options.PeerPid) : 0;
         _threadsStart = Pid > 0 ? ProcessStats.ThreadCpu(Pid) : [];
         _ownCpuStart = ProcessStats.CpuSeconds(Environment.ProcessId);
@@ -69,7 +80,7 @@ internal sealed class Report(Options options)
     public void MarkWindowEnd()
     {
         _windowEnd = _clock.Elapsed;
-        _serverCpuEnd = Pid > 0 ? ProcessStats.CpuSeconds(Pid) : 0;
+        _serverCpuEnd = ServersCpu();
         _peerCpuEnd = options.PeerPid > 0 ? ProcessStats.CpuSeconds(options.PeerPid) : 0;
         _threadsEnd = Pid > 0 ? ProcessStats.ThreadCpu(Pid) : [];
         _ownCpuEnd = ProcessStats.CpuSeconds(Environment.ProcessId);
@@ -120,7 +131,7 @@ internal sealed class Report(Options options)
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"== {options.Scenario} {options.Label} against {options.Host}:{options.Port} ({options.Domain}), {options.Users} users, {options.Mechanism}{(options.Tls ? " + STARTTLS" + (options.TlsVersion is { } v ? " (TLS " + v + " only)" : "") : "")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"== {options.Scenario} {options.Label} against {string.Join(",", options.Endpoints.Select(e => e.ToString()))} ({options.Domain}), {options.Users} users, {options.Mechanism}{(options.Tls ? " + STARTTLS" + (options.TlsVersion is { } v ? " (TLS " + v + " only)" : "") : "")}");
         foreach (var property in root.EnumerateObject())
         {
             if (property.Name is "scenario" or "label")
@@ -171,6 +182,20 @@ internal sealed class Report(Options options)
             json.WriteNumber("latency_p99_ms", Ms(_latency.Percentile(99)));
             json.WriteNumber("latency_p999_ms", Ms(_latency.Percentile(99.9)));
             json.WriteNumber("latency_max_ms", Ms(_latency.Max));
+            if (options.Endpoints.Length > 1 || options.MetricsEndpoints.Length > 0)
+            {
+                var nodes = NodesAfter.Minus(NodesBefore);
+                json.WriteNumber("nodes", options.Endpoints.Length);
+                json.WriteNumber("nodes_scraped", nodes.Scraped);
+                json.WriteNumber("cross_node_expected", Round(ExpectedCrossFraction));
+                json.WriteNumber("node_messages_in", nodes.MessagesIn);
+                json.WriteNumber("link_stanzas_sent", nodes.LinkStanzasSent);
+                json.WriteNumber("link_stanzas_received", nodes.LinkStanzasReceived);
+                json.WriteNumber("cross_node_measured", nodes.MessagesIn > 0 ? Round(nodes.LinkStanzasSent / nodes.MessagesIn) : -1);
+                json.WriteNumber("link_bytes_per_stanza", nodes.LinkStanzasSent > 0 ? Round(nodes.LinkBytesSent / nodes.LinkStanzasSent) : -1);
+                json.WriteNumber("client_bytes_out_per_msg", nodes.MessagesIn > 0 ? Round(nodes.ClientBytesOut / nodes.MessagesIn) : -1);
+            }
+
             json.WriteNumber("presence_received", _counters.PresenceReceived);
             json.WriteNumber("roster_items", _counters.RosterItems);
             json.WriteNumber("subscribed", _counters.Subscribed);

@@ -6,7 +6,9 @@ namespace HighPerf.LoadGen;
 
 /// <summary>
 /// The chat scenario: each session sends --rate messages per second to random online peers (full JIDs from their
-/// bind results), with its send timestamp in the body. One pacer per core walks its share of the sessions on a
+/// bind results), with its send timestamp in the body. Over several nodes (--endpoints) the peer is on another node
+/// with the probability --cross-node gives (<see cref="PeerPicker"/>), and the nodes' link counters (--metrics) say
+/// how many messages really crossed. One pacer per core walks its share of the sessions on a
 /// 1 ms timer and sends what is due; a pacer that falls behind its schedule is the generator saturating.
 /// </summary>
 internal sealed partial class Runner
@@ -25,15 +27,27 @@ internal sealed partial class Runner
             return;
         }
 
-        var peers = clients.Select(c => c.FullJid).ToArray();
+        // Positions in 'clients' by user index, and each session's node, for the recipient choice.
+        var positionOf = new int[options.Users];
+        for (var i = 0; i < clients.Length; i++)
+        {
+            positionOf[clients[i].Index] = i;
+        }
+
+        var nodes = options.Endpoints.Length;
+        var picker = new PeerPicker([.. clients.Select(c => NodePlacement.NodeOf(c.Index, nodes))], nodes, options.CrossNode);
+        byte[] PickPeer(XmppClient sender, Random random) => clients[picker.Pick(positionOf[sender.Index], random)].FullJid;
+
         var pacers = Math.Max(1, Math.Min(Environment.ProcessorCount, clients.Length / 2));
         var total = options.Rate * clients.Length;
         var duration = TimeSpan.FromSeconds(options.DurationSeconds);
         _report.TargetRate = total;
+        _report.ExpectedCrossFraction = nodes > 1 ? picker.ExpectedCrossFraction : 0;
         await _report.MarkLoadedAsync();
         _report.MarkWindowStart();
+        _report.NodesBefore = await NodeMetrics.ScrapeAsync(options.MetricsEndpoints);
         var lag = await Task.WhenAll(Enumerable.Range(0, pacers).Select(p =>
-            Task.Run(() => PaceAsync(clients.Where((_, i) => i % pacers == p).ToArray(), peers, total / pacers, duration, seed: p))));
+            Task.Run(() => PaceAsync(clients.Where((_, i) => i % pacers == p).ToArray(), PickPeer, total / pacers, duration, seed: p))));
         _report.SendSeconds = duration.TotalSeconds;
         _report.PacerBehind = lag.Sum();
 
@@ -45,12 +59,14 @@ internal sealed partial class Runner
             await Task.Delay(50);
         }
 
+        _report.NodesAfter = await NodeMetrics.ScrapeAsync(options.MetricsEndpoints);
         _report.MarkWindowEnd();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[loadgen] sent {_counters.Sent}, delivered {_counters.Delivered} (drain {drain.Elapsed.TotalSeconds:F1} s)"));
     }
 
     /// <summary>Sends this pacer's share; returns how many messages it was behind schedule at the end.</summary>
-    private async Task<long> PaceAsync(XmppClient[] mine, byte[][] peers, double rate, TimeSpan duration, int seed)
+    /// <param name="pickPeer">The recipient's full JID for a message from the given sender (never the sender's own).</param>
+    private async Task<long> PaceAsync(XmppClient[] mine, Func<XmppClient, Random, byte[]> pickPeer, double rate, TimeSpan duration, int seed)
     {
         var random = new Random(seed);
         var buffer = new byte[1024];
@@ -70,12 +86,7 @@ internal sealed partial class Runner
                     continue;
                 }
 
-                var peer = peers[random.Next(peers.Length)];
-                if (ReferenceEquals(peer, client.FullJid))
-                {
-                    peer = peers[(Array.IndexOf(peers, peer) + 1) % peers.Length];
-                }
-
+                var peer = pickPeer(client, random);
                 var length = FormatMessage(buffer, peer);
                 try
                 {

@@ -52,7 +52,7 @@ internal sealed partial class Runner
         await _report.MarkLoadedAsync();
         _report.MarkWindowStart();
         var lag = await Task.WhenAll(Enumerable.Range(0, pacers).Select(p =>
-            Task.Run(() => PaceAsync(senders.Where((_, i) => i % pacers == p).ToArray(), peers, total / pacers, duration, seed: p))));
+            Task.Run(() => PaceAsync(senders.Where((_, i) => i % pacers == p).ToArray(), (_, random) => peers[random.Next(peers.Length)], total / pacers, duration, seed: p))));
         _report.SendSeconds = duration.TotalSeconds;
         _report.PacerBehind = lag.Sum();
 

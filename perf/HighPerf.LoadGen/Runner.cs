@@ -22,7 +22,7 @@ internal sealed partial class Runner(Options options)
 
     public async Task<Report> RunAsync()
     {
-        _server = new IPEndPoint(options.HostAddress, options.Port);
+        _server = options.Endpoints[0];
         _report.Begin();
         switch (options.Scenario)
         {
@@ -69,11 +69,12 @@ internal sealed partial class Runner(Options options)
     private Task LoginAllAsync(bool rosterFirst) => LoginRangeAsync(rosterFirst, 0, options.Users);
 
     /// <summary>As <see cref="LoginAllAsync"/> for sessions <paramref name="first"/> … <paramref name="end"/> − 1.</summary>
-    private Task LoginRangeAsync(bool rosterFirst, int first, int end) => LoginRangeAsync(rosterFirst, first, end, options, _server, _clients);
+    private Task LoginRangeAsync(bool rosterFirst, int first, int end) => LoginRangeAsync(rosterFirst, first, end, options, null, _clients);
 
     /// <summary>As <see cref="LoginAllAsync"/> for sessions <paramref name="first"/> … <paramref name="end"/> − 1 of
-    /// the server <paramref name="target"/> names, at <paramref name="endPoint"/>; established ones join <paramref name="into"/>.</summary>
-    private async Task LoginRangeAsync(bool rosterFirst, int first, int end, Options target, IPEndPoint endPoint, List<XmppClient> into)
+    /// the server <paramref name="target"/> names, at <paramref name="endPoint"/> (null: each at its placement's
+    /// endpoint, <see cref="Options.EndpointOf"/>); established ones join <paramref name="into"/>.</summary>
+    private async Task LoginRangeAsync(bool rosterFirst, int first, int end, Options target, IPEndPoint? endPoint, List<XmppClient> into)
     {
         if (first == 0)
         {
@@ -112,14 +113,14 @@ internal sealed partial class Runner(Options options)
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[loadgen] {_counters.Established} sessions established, {_counters.Failed} failed in {clock.Elapsed.TotalSeconds:F1} s"));
     }
 
-    private async Task LoginOneAsync(int index, bool rosterFirst, Options target, IPEndPoint endPoint, List<XmppClient> into)
+    private async Task LoginOneAsync(int index, bool rosterFirst, Options target, IPEndPoint? endPoint, List<XmppClient> into)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.LoginTimeoutSeconds));
         XmppClient? client = null;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            client = await XmppClient.ConnectAsync(target.SourceAddress(index), endPoint, index, timeout.Token);
+            client = await XmppClient.ConnectAsync(target.SourceAddress(index), endPoint ?? target.EndpointOf(index), index, timeout.Token);
             client.Ring = _ring;
             await client.LoginAsync(target, target.UserName(index), "lg" + index.ToString(CultureInfo.InvariantCulture), timeout.Token);
             if (rosterFirst)
