@@ -52,12 +52,15 @@ internal static class BenchCommands
             for (var start = 0; start < count; start += Batch)
             {
                 var size = Math.Min(Batch, count - start);
-                Parallel.For(0, size, i =>
+                // The existence checks run on this thread: a Garnet store's reads are synchronous round trips, and
+                // many at once on thread-pool threads starve the client's own completions (timeouts).
+                for (var i = 0; i < size; i++)
                 {
                     names[i] = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{prefix}{first + start + i}@{domain}"));
                     exists[i] = store.Accounts.TryGet(names[i], out _);
-                    records[i] = exists[i] ? default : shared ?? ScramCredentials.Derive(password, iterations);
-                });
+                }
+
+                Parallel.For(0, size, i => records[i] = exists[i] ? default : shared ?? ScramCredentials.Derive(password, iterations));
 
                 // Issued together so that one group commit covers the batch.
                 for (var i = 0; i < size; i++)
