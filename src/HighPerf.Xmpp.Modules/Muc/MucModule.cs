@@ -18,7 +18,7 @@ namespace HighPerf.Xmpp.Modules.Muc;
 /// and disco iqs; stanzas to room/nick are relayed to that occupant. Sessions that end or go unavailable
 /// leave their rooms.
 /// </summary>
-public sealed class MucModule(MucOptions options) : IXmppModule, IHostedDomainHandler, ISessionObserver, IStanzaInterceptor
+public sealed partial class MucModule(MucOptions options) : IXmppModule, IHostedDomainHandler, ISessionObserver, IStanzaInterceptor
 {
     private MucService? _service;
     private byte[] _serviceInfo = [];
@@ -41,6 +41,7 @@ public sealed class MucModule(MucOptions options) : IXmppModule, IHostedDomainHa
             throw new InvalidOperationException($"The MUC service domain '{domain}' is also a served domain.");
         }
 
+        _server = server;
         _service = new MucService(server, options, domain);
         _service.Load();
         _serviceInfo = BuildServiceInfo(options.Name);
@@ -55,6 +56,11 @@ public sealed class MucModule(MucOptions options) : IXmppModule, IHostedDomainHa
         if (!toParts.HasLocal)
         {
             HandleServiceStanza(sender, element, kind, to);
+            return;
+        }
+
+        if (TryForwardToRoomNode(sender, element, kind, to, toParts))
+        {
             return;
         }
 
@@ -341,7 +347,7 @@ public sealed class MucModule(MucOptions options) : IXmppModule, IHostedDomainHa
     /// <summary>Broadcast unavailable presence (no 'to') also reaches the rooms the session is in (RFC 6121 §4.6.3).</summary>
     public bool OnClientStanza(XmppSession sender, in XmlElement element, StanzaKind kind, ReadOnlySpan<byte> to)
     {
-        if (kind == StanzaKind.Presence && to.IsEmpty && element.TypeValue.SequenceEqual("unavailable"u8) && _service!.Sessions.IsInAnyRoom(sender))
+        if (kind == StanzaKind.Presence && to.IsEmpty && element.TypeValue.SequenceEqual("unavailable"u8) && (_service!.Sessions.IsInAnyRoom(sender) || _remoteRooms.IsInAny(sender)))
         {
             LeaveAll(sender);
         }
@@ -351,6 +357,7 @@ public sealed class MucModule(MucOptions options) : IXmppModule, IHostedDomainHa
 
     private void LeaveAll(XmppSession session)
     {
+        LeaveRemoteRooms(session);
         foreach (var room in _service!.Sessions.Of(session))
         {
             room.Evict(session);

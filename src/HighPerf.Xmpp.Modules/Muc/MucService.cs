@@ -151,17 +151,43 @@ internal sealed class MucService
                 continue;
             }
 
-            var (config, subject, affiliations) = RoomRecord.Read(record);
-            var room = new Room(this, Encoding.UTF8.GetBytes(jid), config, locked: false);
-            room.RestoreSubject(subject);
-            foreach (var (bare, affiliation) in affiliations)
-            {
-                room.RestoreAffiliation(bare, affiliation);
-            }
-
+            var room = Restore(Encoding.UTF8.GetBytes(jid), record);
             _rooms[room.Jid] = room;
             _persistentIndex.Add(jid);
         }
+    }
+
+    /// <summary>
+    /// Cluster: this node just took the room over (it was nobody's, or its node died). Whatever copy this node holds
+    /// is stale (loaded at start-up, or from an earlier turn); the room is what the shared store has, if persistent.
+    /// </summary>
+    public void Reload(ReadOnlySpan<byte> roomJid)
+    {
+        var jid = roomJid.ToArray();
+        if (_rooms.TryRemove(jid, out var stale))
+        {
+            stale.Dispose();
+        }
+
+        var record = Store.Get(jid, RoomKey);
+        if (record is not null)
+        {
+            var room = Restore(jid, record);
+            _rooms[room.Jid] = room;
+        }
+    }
+
+    private Room Restore(byte[] jid, byte[] record)
+    {
+        var (config, subject, affiliations) = RoomRecord.Read(record);
+        var room = new Room(this, jid, config, locked: false);
+        room.RestoreSubject(subject);
+        foreach (var (bare, affiliation) in affiliations)
+        {
+            room.RestoreAffiliation(bare, affiliation);
+        }
+
+        return room;
     }
 
     private Task UpdateIndex(string roomJid, bool add)
