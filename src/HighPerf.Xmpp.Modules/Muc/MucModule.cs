@@ -124,7 +124,8 @@ public sealed partial class MucModule(MucOptions options) : IXmppModule, IHosted
         var type = StanzaTypes.ParseMessage(element.TypeValue);
         if (!service.TryGet(roomJid, out var room))
         {
-            sender.SendError(element, StanzaErrorCondition.ItemNotFound, to);
+            var missing = type == MessageType.Groupchat || !nick.IsEmpty ? service.MissingRoomCondition : StanzaErrorCondition.ItemNotFound;
+            sender.SendError(element, missing, to);
             return;
         }
 
@@ -167,7 +168,7 @@ public sealed partial class MucModule(MucOptions options) : IXmppModule, IHosted
         {
             if (isRequest)
             {
-                sender.SendError(element, StanzaErrorCondition.ItemNotFound, to);
+                sender.SendError(element, nick.IsEmpty ? StanzaErrorCondition.ItemNotFound : service.MissingRoomCondition, to);
             }
 
             return;

@@ -48,6 +48,15 @@ internal sealed class MucService
 
     private IUserDataStore Store => _server.Store.UserData;
 
+    /// <summary>
+    /// The error for a message or an iq to an occupant of a room that does not exist. One node: item-not-found. In a
+    /// cluster a room whose node died is gone for its occupants (a temporary room is not stored), and they must learn
+    /// that they are no longer joined: not-acceptable, on which clients join again (XEP-0410 §3.2 reads item-not-found
+    /// on a self-ping as "still joined").
+    /// </summary>
+    public StanzaErrorCondition MissingRoomCondition
+        => _server.RoomPlacement is null ? StanzaErrorCondition.ItemNotFound : StanzaErrorCondition.NotAcceptable;
+
     public bool IsServiceAdmin(ReadOnlySpan<byte> bareJid) => _admins.Count > 0 && _admins.Contains(Encoding.UTF8.GetString(bareJid));
 
     public bool TryGet(ReadOnlySpan<byte> roomJid, out Room room) => _roomsByJid.TryGetValue(roomJid, out room!);

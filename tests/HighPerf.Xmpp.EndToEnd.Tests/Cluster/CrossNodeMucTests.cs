@@ -13,7 +13,8 @@ namespace HighPerf.Xmpp.EndToEnd.Tests.Cluster;
 /// MUC across two nodes on one Garnet engine: a room lives on the node that touched it first (its placement record),
 /// occupants on the other node join, chat, message privately and configure it through the node links exactly as on
 /// one node; when a node stops, its occupants leave the rooms on the other, and its rooms are taken over by the
-/// next node that gets a stanza for them.
+/// next node that gets a stanza for them (persistent ones from the shared store), whose former occupants are told
+/// they are not joined and join again.
 /// </summary>
 public sealed class CrossNodeMucTests : IAsyncLifetime
 {
@@ -122,6 +123,8 @@ public sealed class CrossNodeMucTests : IAsyncLifetime
         {
             await alice.CreateRoomAsync(room, "Alice", ("muc#roomconfig_persistentroom", "1"), ("muc#roomconfig_roomname", "Kept"));
             await bob.JoinAsync(room, "Bob");
+            await alice.CreateRoomAsync(Room("fleeting"), "Alice");
+            await bob.JoinAsync(Room("fleeting"), "Bob");
             await alice.SendGroupchatAsync(room, "before", "b1");
             await bob.ExpectGroupchatAsync($"{room}/Alice", "before");
             Assert.StartsWith("a-", Owner(room));
@@ -140,6 +143,11 @@ public sealed class CrossNodeMucTests : IAsyncLifetime
 
         Assert.Equal("not-acceptable", condition);
         Assert.StartsWith("b-", Owner(room));
+
+        // A temporary room is gone with its node; a XEP-0410 self-ping says "not joined" (not-acceptable, where
+        // item-not-found would read as "joined, nick changed").
+        await bob.SendAsync($"<iq type='get' to='{Room("fleeting")}/Bob' id='self-ping'><ping xmlns='urn:xmpp:ping'/></iq>");
+        Assert.Equal("not-acceptable", Wire.ErrorCondition(await bob.ExpectAsync(Wire.Reply("self-ping"))));
         var self = await bob.JoinAsync(room, "Bob");
         Assert.DoesNotContain(201, Codes(self)); // the stored room, not a new one
         var disco = await bob.IqResultAsync("get", "<query xmlns='http://jabber.org/protocol/disco#info'/>", room);
