@@ -53,6 +53,13 @@ public sealed class SessionDirectory : IAsyncDisposable
 
     public string NodeId => _options.NodeId;
 
+    /// <summary>Raised (on a heartbeat or pub/sub thread) once per node found dead or heard leaving.</summary>
+    public event Action<string>? NodeDead;
+
+    internal IDatabase Database => _database;
+
+    internal string KeyPrefix => _options.KeyPrefix;
+
     /// <summary>Joins the directory: subscribes to invalidations, writes the first heartbeat and learns the live nodes.</summary>
     public static async Task<SessionDirectory> StartAsync(ConnectionMultiplexer connection, SessionDirectoryOptions options, ILogger logger)
     {
@@ -250,6 +257,7 @@ public sealed class SessionDirectory : IAsyncDisposable
                 {
                     ClusterLog.NodeDead(_logger, id);
                     ForgetNode(id);
+                    NodeDead?.Invoke(id);
                 }
             }
         }
@@ -279,8 +287,14 @@ public sealed class SessionDirectory : IAsyncDisposable
         if (bytes.AsSpan().StartsWith("node:"u8))
         {
             var id = Encoding.UTF8.GetString(bytes.AsSpan(5));
+            var wasLive = !_liveNodes.TryGetValue(id, out var known) || known;
             _liveNodes[id] = false;
             ForgetNode(id);
+            if (wasLive)
+            {
+                NodeDead?.Invoke(id);
+            }
+
             return;
         }
 

@@ -9,7 +9,7 @@ namespace HighPerf.Xmpp.Core.Cluster;
 /// (HMAC-SHA256 over the nonce and its node id with the cluster secret, its own nonce, its node id); the acceptor
 /// proves the secret and its identity back with <see cref="Proof"/> (HMAC over the connector's nonce and the
 /// acceptor's node id: a restarted node on the same address is a different node). Then the connector sends
-/// <see cref="Stanza"/> and <see cref="Kick"/> frames and the acceptor answers each read batch with one
+/// <see cref="Stanza"/>, <see cref="Kick"/> and <see cref="Service"/> frames and the acceptor answers each read batch with one
 /// <see cref="Ack"/> (the total of data frames it has handled on the connection).
 /// </summary>
 public static class NodeFrame
@@ -20,6 +20,10 @@ public static class NodeFrame
     public const byte Stanza = 4;
     public const byte Ack = 5;
     public const byte Kick = 6;
+
+    /// <summary>A stanza from a session bound on the sending node (the frame's address is the sender's) to a hosted
+    /// service entity (a MUC room) that lives on the receiving node; its 'from' is stamped, its 'to' kept.</summary>
+    public const byte Service = 7;
 
     public const int HeaderBytes = 5;
     public const int NonceBytes = 16;

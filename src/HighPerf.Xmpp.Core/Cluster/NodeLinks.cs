@@ -76,6 +76,23 @@ public sealed class NodeLinks
             prefix.Length + stanza.Length + fromAttribute.Length);
     }
 
+    /// <summary>Forwards a routed stanza from <paramref name="bareJid"/>/<paramref name="resource"/> (bound here, its
+    /// <paramref name="fromAttribute"/> stamped) to a hosted service entity on node <paramref name="nodeId"/>.</summary>
+    public bool SendToService(string nodeId, ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource, scoped in StanzaSlices stanza, ReadOnlySpan<byte> fromAttribute)
+    {
+        Span<byte> prefix = stackalloc byte[NodeFrame.PrefixLength(bareJid, resource)];
+        NodeFrame.WriteAddressed(prefix, NodeFrame.Service, bareJid, resource, stanza.Length + fromAttribute.Length);
+        return Get(nodeId).Send(new OutboundParts(prefix, stanza.Head, fromAttribute, stanza.S1, stanza.S2, stanza.S3));
+    }
+
+    /// <summary>Forwards server-made bytes (addressed, 'from' stamped) from a session bound here to a hosted service entity on node <paramref name="nodeId"/>.</summary>
+    public bool SendBytesToService(string nodeId, ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource, ReadOnlySpan<byte> stanza)
+    {
+        Span<byte> prefix = stackalloc byte[NodeFrame.PrefixLength(bareJid, resource)];
+        NodeFrame.WriteAddressed(prefix, NodeFrame.Service, bareJid, resource, stanza.Length);
+        return Get(nodeId).Send(new OutboundParts(prefix, stanza));
+    }
+
     /// <summary>Forwards server-made bytes (already addressed) for a full JID on node <paramref name="nodeId"/>.</summary>
     public bool SendBytes(string nodeId, ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource, ReadOnlySpan<byte> stanza)
     {

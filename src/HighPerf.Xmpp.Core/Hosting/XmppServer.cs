@@ -65,6 +65,9 @@ public sealed class XmppServer
     /// <summary>Sessions on the other nodes of a cluster and the links to them; null on a single node (the default).</summary>
     public Cluster.IClusterRoutes? Cluster { get; set; }
 
+    /// <summary>Which node serves each MUC room in a cluster with node links; null on a single node (the default).</summary>
+    public Cluster.IRoomPlacement? RoomPlacement { get; set; }
+
     public ILoggerFactory LoggerFactory { get; }
 
     public ILogger Logger { get; }

@@ -18,7 +18,7 @@ namespace HighPerf.Xmpp.Modules.Muc;
 /// and disco iqs; stanzas to room/nick are relayed to that occupant. Sessions that end or go unavailable
 /// leave their rooms.
 /// </summary>
-public sealed class MucModule(MucOptions options) : IXmppModule, IHostedDomainHandler, ISessionObserver, IStanzaInterceptor
+public sealed partial class MucModule(MucOptions options) : IXmppModule, IHostedDomainHandler, ISessionObserver, IStanzaInterceptor
 {
     private MucService? _service;
     private byte[] _serviceInfo = [];
@@ -41,6 +41,7 @@ public sealed class MucModule(MucOptions options) : IXmppModule, IHostedDomainHa
             throw new InvalidOperationException($"The MUC service domain '{domain}' is also a served domain.");
         }
 
+        _server = server;
         _service = new MucService(server, options, domain);
         _service.Load();
         _serviceInfo = BuildServiceInfo(options.Name);
@@ -55,6 +56,11 @@ public sealed class MucModule(MucOptions options) : IXmppModule, IHostedDomainHa
         if (!toParts.HasLocal)
         {
             HandleServiceStanza(sender, element, kind, to);
+            return;
+        }
+
+        if (TryForwardToRoomNode(sender, element, kind, to, toParts))
+        {
             return;
         }
 
@@ -118,7 +124,8 @@ public sealed class MucModule(MucOptions options) : IXmppModule, IHostedDomainHa
         var type = StanzaTypes.ParseMessage(element.TypeValue);
         if (!service.TryGet(roomJid, out var room))
         {
-            sender.SendError(element, StanzaErrorCondition.ItemNotFound, to);
+            var missing = type == MessageType.Groupchat || !nick.IsEmpty ? service.MissingRoomCondition : StanzaErrorCondition.ItemNotFound;
+            sender.SendError(element, missing, to);
             return;
         }
 
@@ -161,7 +168,7 @@ public sealed class MucModule(MucOptions options) : IXmppModule, IHostedDomainHa
         {
             if (isRequest)
             {
-                sender.SendError(element, StanzaErrorCondition.ItemNotFound, to);
+                sender.SendError(element, nick.IsEmpty ? StanzaErrorCondition.ItemNotFound : service.MissingRoomCondition, to);
             }
 
             return;
@@ -341,7 +348,7 @@ public sealed class MucModule(MucOptions options) : IXmppModule, IHostedDomainHa
     /// <summary>Broadcast unavailable presence (no 'to') also reaches the rooms the session is in (RFC 6121 §4.6.3).</summary>
     public bool OnClientStanza(XmppSession sender, in XmlElement element, StanzaKind kind, ReadOnlySpan<byte> to)
     {
-        if (kind == StanzaKind.Presence && to.IsEmpty && element.TypeValue.SequenceEqual("unavailable"u8) && _service!.Sessions.IsInAnyRoom(sender))
+        if (kind == StanzaKind.Presence && to.IsEmpty && element.TypeValue.SequenceEqual("unavailable"u8) && (_service!.Sessions.IsInAnyRoom(sender) || _remoteRooms.IsInAny(sender)))
         {
             LeaveAll(sender);
         }
@@ -351,6 +358,7 @@ public sealed class MucModule(MucOptions options) : IXmppModule, IHostedDomainHa
 
     private void LeaveAll(XmppSession session)
     {
+        LeaveRemoteRooms(session);
         foreach (var room in _service!.Sessions.Of(session))
         {
             room.Evict(session);

@@ -48,6 +48,15 @@ internal sealed class MucService
 
     private IUserDataStore Store => _server.Store.UserData;
 
+    /// <summary>
+    /// The error for a message or an iq to an occupant of a room that does not exist. One node: item-not-found. In a
+    /// cluster a room whose node died is gone for its occupants (a temporary room is not stored), and they must learn
+    /// that they are no longer joined: not-acceptable, on which clients join again (XEP-0410 §3.2 reads item-not-found
+    /// on a self-ping as "still joined").
+    /// </summary>
+    public StanzaErrorCondition MissingRoomCondition
+        => _server.RoomPlacement is null ? StanzaErrorCondition.ItemNotFound : StanzaErrorCondition.NotAcceptable;
+
     public bool IsServiceAdmin(ReadOnlySpan<byte> bareJid) => _admins.Count > 0 && _admins.Contains(Encoding.UTF8.GetString(bareJid));
 
     public bool TryGet(ReadOnlySpan<byte> roomJid, out Room room) => _roomsByJid.TryGetValue(roomJid, out room!);
@@ -151,17 +160,43 @@ internal sealed class MucService
                 continue;
             }
 
-            var (config, subject, affiliations) = RoomRecord.Read(record);
-            var room = new Room(this, Encoding.UTF8.GetBytes(jid), config, locked: false);
-            room.RestoreSubject(subject);
-            foreach (var (bare, affiliation) in affiliations)
-            {
-                room.RestoreAffiliation(bare, affiliation);
-            }
-
+            var room = Restore(Encoding.UTF8.GetBytes(jid), record);
             _rooms[room.Jid] = room;
             _persistentIndex.Add(jid);
         }
+    }
+
+    /// <summary>
+    /// Cluster: this node just took the room over (it was nobody's, or its node died). Whatever copy this node holds
+    /// is stale (loaded at start-up, or from an earlier turn); the room is what the shared store has, if persistent.
+    /// </summary>
+    public void Reload(ReadOnlySpan<byte> roomJid)
+    {
+        var jid = roomJid.ToArray();
+        if (_rooms.TryRemove(jid, out var stale))
+        {
+            stale.Dispose();
+        }
+
+        var record = Store.Get(jid, RoomKey);
+        if (record is not null)
+        {
+            var room = Restore(jid, record);
+            _rooms[room.Jid] = room;
+        }
+    }
+
+    private Room Restore(byte[] jid, byte[] record)
+    {
+        var (config, subject, affiliations) = RoomRecord.Read(record);
+        var room = new Room(this, jid, config, locked: false);
+        room.RestoreSubject(subject);
+        foreach (var (bare, affiliation) in affiliations)
+        {
+            room.RestoreAffiliation(bare, affiliation);
+        }
+
+        return room;
     }
 
     private Task UpdateIndex(string roomJid, bool add)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using HighPerf.Xmpp.Cluster.Directory;
+using HighPerf.Xmpp.Cluster.Rooms;
 using HighPerf.Xmpp.Cluster.Store;
 using HighPerf.Xmpp.Core.Cluster;
 using HighPerf.Xmpp.Core.Hosting;
@@ -43,6 +44,7 @@ internal static class ClusterSetup
         module.Links = links;
         var host = new NodeLinkHost(links, transport);
         server.Cluster = new ClusterRoutes(directory, links);
+        server.RoomPlacement = new RoomPlacement(server, directory, links);
         return host;
     }
 

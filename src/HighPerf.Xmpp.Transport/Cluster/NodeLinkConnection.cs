@@ -195,6 +195,14 @@ internal sealed class NodeLinkConnection : ChannelHandlerAdapter, INodeLinkConne
 
                 _handled++;
                 break;
+            case NodeFrame.Service when _link is null:
+                if (NodeFrame.TryReadAddressed(payload, out _, out _, out var toService))
+                {
+                    _host.Links.Delivery.DeliverToService(_peerNode, toService);
+                }
+
+                _handled++;
+                break;
             case NodeFrame.Kick when _link is null:
                 if (NodeFrame.TryReadAddressed(payload, out var kickedBare, out var kickedResource, out _))
                 {

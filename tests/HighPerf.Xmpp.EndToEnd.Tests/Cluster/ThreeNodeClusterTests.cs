@@ -4,6 +4,7 @@ using HighPerf.Xmpp.Cluster.Directory;
 using HighPerf.Xmpp.Cluster.Store;
 using HighPerf.Xmpp.EndToEnd.Tests.Cli;
 using HighPerf.Xmpp.EndToEnd.Tests.Im;
+using HighPerf.Xmpp.EndToEnd.Tests.Muc;
 using HighPerf.Xmpp.TestKit;
 using HighPerf.Xmpp.TestKit.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -118,6 +119,58 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
         Assert.Equal("alice@localhost/a", (string?)(await carolBack.ExpectAsync(e => (string?)e.Attribute("id") == "re1")).Attribute("from"));
         await carolBack.SendAsync("<message to='bob@localhost' type='chat' id='re2'><body>back on 3</body></message>");
         Assert.Equal("carol@localhost/back", (string?)(await bob.ExpectAsync(e => (string?)e.Attribute("id") == "re2")).Attribute("from"));
+    }
+
+    [Fact]
+    public async Task Users_on_three_nodes_share_a_room_and_a_killed_nodes_occupant_is_seen_leaving_within_the_ttl()
+    {
+        using var folder1 = Folder("m1");
+        using var folder2 = Folder("m2");
+        using var folder3 = Folder("m3");
+        foreach (var user in new[] { "alice", "bob", "carol" })
+        {
+            var created = await folder1.RunToExitWithInputAsync("secret\n", "adduser", user + "@localhost");
+            Assert.True(created.ExitCode == 0, created.ToString());
+        }
+
+        await using var node1 = folder1.StartServer();
+        await using var node2 = folder2.StartServer();
+        var node3 = folder3.StartServer();
+        var endPoints = new[] { await ListenerOf(node1), await ListenerOf(node2), await ListenerOf(node3) };
+        await using var alice = await XmppTestClient.LoginAsync(endPoints[0], "localhost", "alice", "secret", "a");
+        await using var bob = await XmppTestClient.LoginAsync(endPoints[1], "localhost", "bob", "secret", "b");
+        var carol = await XmppTestClient.LoginAsync(endPoints[2], "localhost", "carol", "secret", "c");
+
+        // The room lives on node 1 (alice creates it); bob on node 2 and carol on node 3 join through the links.
+        var room = MucSteps.Room("trio");
+        await alice.CreateRoomAsync(room, "Alice");
+        await bob.JoinAsync(room, "Bob");
+        await carol.JoinAsync(room, "Carol");
+        await alice.ExpectAsync(e => MucSteps.IsPresenceFrom(e, $"{room}/Carol"));
+        await bob.ExpectAsync(e => MucSteps.IsPresenceFrom(e, $"{room}/Carol"));
+
+        await carol.SendGroupchatAsync(room, "from node 3", "c1");
+        await alice.ExpectGroupchatAsync($"{room}/Carol", "from node 3");
+        await bob.ExpectGroupchatAsync($"{room}/Carol", "from node 3");
+        await bob.SendGroupchatAsync(room, "from node 2", "b1");
+        await alice.ExpectGroupchatAsync($"{room}/Bob", "from node 2");
+        await carol.ExpectGroupchatAsync($"{room}/Bob", "from node 2");
+
+        // Node 3 dies with carol in the room: once its heartbeat expires the room's node removes her, and both other
+        // occupants see her leave (an unavailable presence from her occupant JID).
+        node3.Signal(9);
+        await node3.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await node3.DisposeAsync();
+        await carol.DisposeAsync();
+        var deadline = TimeSpan.FromSeconds((3 * TtlSeconds) + 20);
+        static bool CarolLeft(System.Xml.Linq.XElement e, string room)
+            => MucSteps.IsPresenceFrom(e, $"{room}/Carol") && (string?)e.Attribute("type") == "unavailable";
+        await alice.ExpectAsync(e => CarolLeft(e, room), deadline);
+        await bob.ExpectAsync(e => CarolLeft(e, room), deadline);
+
+        // The survivors keep chatting in the room.
+        await bob.SendGroupchatAsync(room, "still here", "b2");
+        await alice.ExpectGroupchatAsync($"{room}/Bob", "still here");
     }
 
     private CliFolder Folder(string nodeId) => new($$"""
