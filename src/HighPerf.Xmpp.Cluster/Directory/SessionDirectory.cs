@@ -53,6 +53,12 @@ public sealed class SessionDirectory : IAsyncDisposable
 
     public string NodeId => _options.NodeId;
 
+    /// <summary>
+    /// Raised once per other node this one saw stop (its heartbeat expired, or it left cleanly), on the heartbeat's or
+    /// the subscription's thread: its sessions are no longer listed.
+    /// </summary>
+    public event Action<string>? NodeGone;
+
     /// <summary>Joins the directory: subscribes to invalidations, writes the first heartbeat and learns the live nodes.</summary>
     public static async Task<SessionDirectory> StartAsync(ConnectionMultiplexer connection, SessionDirectoryOptions options, ILogger logger)
     {
@@ -250,8 +256,21 @@ public sealed class SessionDirectory : IAsyncDisposable
                 {
                     ClusterLog.NodeDead(_logger, id);
                     ForgetNode(id);
+                    RaiseNodeGone(id);
                 }
             }
+        }
+    }
+
+    private void RaiseNodeGone(string nodeId)
+    {
+        try
+        {
+            NodeGone?.Invoke(nodeId);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ClusterLog.DirectoryFailed(_logger, "node-gone handler", ex);
         }
     }
 
@@ -279,8 +298,14 @@ public sealed class SessionDirectory : IAsyncDisposable
         if (bytes.AsSpan().StartsWith("node:"u8))
         {
             var id = Encoding.UTF8.GetString(bytes.AsSpan(5));
+            var wasLive = !_liveNodes.TryGetValue(id, out var known) || known;
             _liveNodes[id] = false;
             ForgetNode(id);
+            if (wasLive && id != _options.NodeId)
+            {
+                RaiseNodeGone(id);
+            }
+
             return;
         }
 

@@ -18,7 +18,7 @@ namespace HighPerf.Xmpp.Core.Cluster;
 /// sender, wherever it is bound; presence dropped. Errors never go back over a link a second time, so a bounce
 /// cannot loop. Undeliverable handling parses and may allocate: it runs on failures only.
 /// </summary>
-public sealed class ClusterDelivery(XmppServer server)
+public sealed partial class ClusterDelivery(XmppServer server)
 {
     private static ReadOnlySpan<byte> StreamOpen =>
         "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"u8;

@@ -1,5 +1,6 @@
 using HighPerf.Xmpp.Core.Routing;
 using HighPerf.Xmpp.Core.Sessions;
+using HighPerf.Xmpp.Core.Stanzas;
 using HighPerf.Xmpp.Xml.Tokenizer;
 
 namespace HighPerf.Xmpp.Core.Cluster;
@@ -27,4 +28,26 @@ public interface IClusterRoutes
 
     /// <summary>Sends server-made bytes (an error, already addressed) to a full JID bound on another node. False when none lists it.</summary>
     bool TrySendToFull(ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource, ReadOnlySpan<byte> stanza);
+
+    /// <summary>
+    /// A presence broadcast of <paramref name="sender"/> (<paramref name="presence"/> without from/to) to the available
+    /// sessions that <paramref name="subscribers"/> (bare JIDs at this domain) have on other nodes: one frame per node
+    /// listing its recipients, which that node fans out as a local broadcast. <paramref name="filter"/> drops sessions
+    /// the sender's side refuses (its blocklist).
+    /// </summary>
+    void BroadcastPresence(XmppSession sender, scoped in StanzaSlices presence, bool available, ReadOnlySpan<byte[]> subscribers, IClusterRecipientFilter? filter);
+
+    /// <summary>RFC 6121 §4.3.1 across nodes: one probe frame per node where <paramref name="contacts"/> have available
+    /// sessions; each node answers for its own.</summary>
+    void SendProbes(XmppSession prober, ReadOnlySpan<byte[]> contacts);
+
+    /// <summary>The presence of the local session <paramref name="source"/> for one session on node <paramref name="nodeId"/> (a probe's answer).</summary>
+    void SendPresence(string nodeId, XmppSession source, scoped in StanzaSlices presence, ReadOnlySpan<byte> recipientBare, ReadOnlySpan<byte> recipientResource);
+}
+
+/// <summary>What the sending side of a cross-node presence broadcast refuses to send to (a blocklist).</summary>
+public interface IClusterRecipientFilter
+{
+    /// <summary>True when <paramref name="sender"/>'s presence must not reach <paramref name="bareJid"/>/<paramref name="resource"/>.</summary>
+    bool Excludes(XmppSession sender, ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource);
 }

@@ -9,8 +9,8 @@ namespace HighPerf.Xmpp.Core.Cluster;
 /// (HMAC-SHA256 over the nonce and its node id with the cluster secret, its own nonce, its node id); the acceptor
 /// proves the secret and its identity back with <see cref="Proof"/> (HMAC over the connector's nonce and the
 /// acceptor's node id: a restarted node on the same address is a different node). Then the connector sends
-/// <see cref="Stanza"/> and <see cref="Kick"/> frames and the acceptor answers each read batch with one
-/// <see cref="Ack"/> (the total of data frames it has handled on the connection).
+/// <see cref="Stanza"/>, <see cref="Kick"/>, <see cref="Presence"/> and <see cref="Probe"/> frames and the acceptor
+/// answers each read batch with one <see cref="Ack"/> (the total of data frames it has handled on the connection).
 /// </summary>
 public static class NodeFrame
 {
@@ -20,6 +20,12 @@ public static class NodeFrame
     public const byte Stanza = 4;
     public const byte Ack = 5;
     public const byte Kick = 6;
+
+    /// <summary>A presence broadcast for several sessions of the receiving node (<see cref="NodePresenceFrame"/>).</summary>
+    public const byte Presence = 7;
+
+    /// <summary>A login's presence probes for contacts with sessions on the receiving node (<see cref="NodePresenceFrame"/>).</summary>
+    public const byte Probe = 8;
 
     public const int HeaderBytes = 5;
     public const int NonceBytes = 16;

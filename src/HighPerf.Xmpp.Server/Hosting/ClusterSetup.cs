@@ -41,6 +41,7 @@ internal static class ClusterSetup
         var links = new NodeLinks(server, directory.NodeId, new NodeLinkOptions { Secret = Encoding.UTF8.GetBytes(config.Cluster.Secret!) },
             directory.AddressOfAsync);
         module.Links = links;
+        directory.NodeGone += links.Delivery.OnNodeGone;
         var host = new NodeLinkHost(links, transport);
         server.Cluster = new ClusterRoutes(directory, links);
         return host;

@@ -203,6 +203,14 @@ internal sealed class NodeLinkConnection : ChannelHandlerAdapter, INodeLinkConne
 
                 _handled++;
                 break;
+            case NodeFrame.Presence when _link is null:
+                _host.Links.Delivery.OnPresence(_peerNode, payload);
+                _handled++;
+                break;
+            case NodeFrame.Probe when _link is null:
+                _host.Links.Delivery.OnProbe(_peerNode, payload);
+                _handled++;
+                break;
             case NodeFrame.Ack when _link is not null && payload.Length == 8:
                 _link.OnAck(this, BinaryPrimitives.ReadInt64BigEndian(payload));
                 break;
