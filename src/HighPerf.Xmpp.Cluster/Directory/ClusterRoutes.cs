@@ -145,6 +145,62 @@ public sealed class ClusterRoutes(SessionDirectory directory, NodeLinks links) :
         }
     }
 
+    public bool HasSessionsElsewhere(ReadOnlySpan<byte> bareJid)
+    {
+        foreach (var session in directory.Lookup(bareJid))
+        {
+            if (session.NodeId != links.NodeId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public int HighestRemotePriority(ReadOnlySpan<byte> bareJid)
+    {
+        var best = int.MinValue;
+        foreach (var session in directory.Lookup(bareJid))
+        {
+            if (IsRemoteTarget(session) && session.Priority > best)
+            {
+                best = session.Priority;
+            }
+        }
+
+        return best;
+    }
+
+    public void SendCarbon(ReadOnlySpan<byte> ownerBare, ReadOnlySpan<byte> excludedResource, int bareBest, ReadOnlySpan<byte> head, ReadOnlySpan<byte> rest)
+    {
+        var sessions = directory.Lookup(ownerBare);
+        for (var i = 0; i < sessions.Length; i++)
+        {
+            var nodeId = sessions[i].NodeId;
+            if (nodeId == links.NodeId || ListedBefore(sessions, i, nodeId))
+            {
+                continue;
+            }
+
+            links.SendCarbon(nodeId, ownerBare, excludedResource, bareBest, head, rest);
+        }
+    }
+
+    /// <summary>True when an earlier entry than <paramref name="index"/> is on <paramref name="nodeId"/> (one frame per node).</summary>
+    private static bool ListedBefore(DirectorySession[] sessions, int index, string nodeId)
+    {
+        for (var j = 0; j < index; j++)
+        {
+            if (sessions[j].NodeId == nodeId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public void SendPresence(string nodeId, XmppSession source, scoped in StanzaSlices presence, ReadOnlySpan<byte> recipientBare, ReadOnlySpan<byte> recipientResource)
     {
         ArgumentNullException.ThrowIfNull(source);

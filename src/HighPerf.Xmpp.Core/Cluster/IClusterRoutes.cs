@@ -41,6 +41,21 @@ public interface IClusterRoutes
     /// sessions; each node answers for its own.</summary>
     void SendProbes(XmppSession prober, ReadOnlySpan<byte[]> contacts);
 
+    /// <summary>True when the directory lists a session of <paramref name="bareJid"/> on another node.</summary>
+    bool HasSessionsElsewhere(ReadOnlySpan<byte> bareJid);
+
+    /// <summary>The highest non-negative priority among the available sessions of <paramref name="bareJid"/> on other
+    /// nodes; int.MinValue when none (with the local one, the priority a bare-JID message went to).</summary>
+    int HighestRemotePriority(ReadOnlySpan<byte> bareJid);
+
+    /// <summary>
+    /// A XEP-0280 carbon composed here (<paramref name="head"/>, then each recipient's 'to', then <paramref name="rest"/>)
+    /// for the sessions of <paramref name="ownerBare"/> on other nodes: one frame per node that lists one, copied there
+    /// to each session with carbons on but <paramref name="excludedResource"/> and, when <paramref name="bareBest"/>
+    /// is not int.MinValue, those the bare-JID rule reached.
+    /// </summary>
+    void SendCarbon(ReadOnlySpan<byte> ownerBare, ReadOnlySpan<byte> excludedResource, int bareBest, ReadOnlySpan<byte> head, ReadOnlySpan<byte> rest);
+
     /// <summary>The presence of the local session <paramref name="source"/> for one session on node <paramref name="nodeId"/> (a probe's answer).</summary>
     void SendPresence(string nodeId, XmppSession source, scoped in StanzaSlices presence, ReadOnlySpan<byte> recipientBare, ReadOnlySpan<byte> recipientResource);
 }

@@ -106,6 +106,14 @@ public sealed class NodeLinks
         Get(nodeId).Send(new OutboundParts(frame.WrittenSpan));
     }
 
+    /// <summary>Sends a composed carbon (<see cref="NodeCarbonFrame"/>) for the sessions of <paramref name="ownerBare"/> on node <paramref name="nodeId"/>.</summary>
+    public void SendCarbon(string nodeId, ReadOnlySpan<byte> ownerBare, ReadOnlySpan<byte> excludedResource, int bareBest, ReadOnlySpan<byte> head, ReadOnlySpan<byte> rest)
+    {
+        using var frame = new PooledBufferWriter(NodeFrame.PrefixLength(ownerBare, excludedResource) + head.Length + rest.Length + 8);
+        NodeCarbonFrame.Write(frame, ownerBare, excludedResource, bareBest, head, rest);
+        Get(nodeId).Send(new OutboundParts(frame.WrittenSpan));
+    }
+
     /// <summary>Asks node <paramref name="nodeId"/> to end its session bound to the full JID (a newer login took it here).</summary>
     public void SendKick(string nodeId, ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource)
     {
