@@ -53,7 +53,10 @@ public sealed class SessionDirectory : IAsyncDisposable
 
     public string NodeId => _options.NodeId;
 
-    /// <summary>Raised (on a heartbeat or pub/sub thread) once per node found dead or heard leaving.</summary>
+    /// <summary>
+    /// Raised once per other node this one saw stop (its heartbeat expired, or it left cleanly), on the heartbeat's or
+    /// the subscription's thread: its sessions are no longer listed.
+    /// </summary>
     public event Action<string>? NodeDead;
 
     internal IDatabase Database => _database;
@@ -257,8 +260,30 @@ public sealed class SessionDirectory : IAsyncDisposable
                 {
                     ClusterLog.NodeDead(_logger, id);
                     ForgetNode(id);
-                    NodeDead?.Invoke(id);
+                    RaiseNodeDead(id);
                 }
+            }
+        }
+    }
+
+    // Each handler runs on its own so that one that throws (presence, rooms) does not keep the others from their
+    // clean-up; a node's death is rare, so walking the invocation list costs nothing that matters.
+    private void RaiseNodeDead(string nodeId)
+    {
+        if (NodeDead is not { } handlers)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                ((Action<string>)handler)(nodeId);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                ClusterLog.DirectoryFailed(_logger, "node-dead handler", ex);
             }
         }
     }
@@ -290,9 +315,9 @@ public sealed class SessionDirectory : IAsyncDisposable
             var wasLive = !_liveNodes.TryGetValue(id, out var known) || known;
             _liveNodes[id] = false;
             ForgetNode(id);
-            if (wasLive)
+            if (wasLive && id != _options.NodeId)
             {
-                NodeDead?.Invoke(id);
+                RaiseNodeDead(id);
             }
 
             return;

@@ -9,8 +9,8 @@ namespace HighPerf.Xmpp.Core.Cluster;
 /// (HMAC-SHA256 over the nonce and its node id with the cluster secret, its own nonce, its node id); the acceptor
 /// proves the secret and its identity back with <see cref="Proof"/> (HMAC over the connector's nonce and the
 /// acceptor's node id: a restarted node on the same address is a different node). Then the connector sends
-/// <see cref="Stanza"/>, <see cref="Kick"/> and <see cref="Service"/> frames and the acceptor answers each read batch with one
-/// <see cref="Ack"/> (the total of data frames it has handled on the connection).
+/// <see cref="Stanza"/>, <see cref="Kick"/>, <see cref="Service"/>, <see cref="Presence"/>, <see cref="Probe"/> and <see cref="Carbon"/> frames and the acceptor
+/// answers each read batch with one <see cref="Ack"/> (the total of data frames it has handled on the connection).
 /// </summary>
 public static class NodeFrame
 {
@@ -24,6 +24,15 @@ public static class NodeFrame
     /// <summary>A stanza from a session bound on the sending node (the frame's address is the sender's) to a hosted
     /// service entity (a MUC room) that lives on the receiving node; its 'from' is stamped, its 'to' kept.</summary>
     public const byte Service = 7;
+
+    /// <summary>A presence broadcast for several sessions of the receiving node (<see cref="NodePresenceFrame"/>).</summary>
+    public const byte Presence = 8;
+
+    /// <summary>A login's presence probes for contacts with sessions on the receiving node (<see cref="NodePresenceFrame"/>).</summary>
+    public const byte Probe = 9;
+
+    /// <summary>A XEP-0280 carbon for the sessions of one user on the receiving node (<see cref="NodeCarbonFrame"/>).</summary>
+    public const byte Carbon = 10;
 
     public const int HeaderBytes = 5;
     public const int NonceBytes = 16;

@@ -22,6 +22,7 @@ public sealed class NodeLink
     private bool _connecting;
     private long _attempt;
     private long _acked;
+    private long _sent;
 
     internal NodeLink(NodeLinks links, string nodeId)
     {
@@ -58,6 +59,9 @@ public sealed class NodeLink
         }
     }
 
+    /// <summary>Data frames queued on the link since it was created (for tests and the stats).</summary>
+    public long FramesSent => Interlocked.Read(ref _sent);
+
     /// <summary>
     /// Queues one data frame (its parts are the whole frame, header included). False when the link holds more than
     /// its bound: the caller handles the stanza as undeliverable at once.
@@ -73,6 +77,7 @@ public sealed class NodeLink
             }
 
             _held.Append(frame);
+            _sent++;
             if (_connection is { } connection)
             {
                 if (!connection.Enqueue(frame))

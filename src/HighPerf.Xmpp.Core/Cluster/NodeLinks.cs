@@ -113,6 +113,37 @@ public sealed class NodeLinks
         return sent;
     }
 
+    /// <summary>
+    /// Sends one presence frame to node <paramref name="nodeId"/>: the presence of the session
+    /// <paramref name="bareJid"/>/<paramref name="resource"/> for the <paramref name="count"/> sessions there that
+    /// <paramref name="entries"/> lists (<see cref="NodePresenceFrame.AppendRecipient"/>). Presence a link cannot
+    /// carry (over its bound, or lost with the connection) is dropped, as for a session that is gone.
+    /// </summary>
+    public void SendPresence(string nodeId, ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource, ReadOnlySpan<byte> fromAttribute, bool available,
+        scoped in StanzaSlices presence, int count, ReadOnlySpan<byte> entries)
+    {
+        using var frame = new PooledBufferWriter(NodeFrame.PrefixLength(bareJid, resource) + fromAttribute.Length + entries.Length + presence.Length + 8);
+        NodePresenceFrame.WritePresence(frame, bareJid, resource, fromAttribute, available, presence, count, entries);
+        Get(nodeId).Send(new OutboundParts(frame.WrittenSpan));
+    }
+
+    /// <summary>Sends one probe frame to node <paramref name="nodeId"/> for the <paramref name="count"/> contacts in
+    /// <paramref name="entries"/> (<see cref="NodePresenceFrame.AppendContact"/>).</summary>
+    public void SendProbe(string nodeId, ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource, int count, ReadOnlySpan<byte> entries)
+    {
+        using var frame = new PooledBufferWriter(NodeFrame.PrefixLength(bareJid, resource) + entries.Length + 2);
+        NodePresenceFrame.WriteProbe(frame, bareJid, resource, count, entries);
+        Get(nodeId).Send(new OutboundParts(frame.WrittenSpan));
+    }
+
+    /// <summary>Sends a composed carbon (<see cref="NodeCarbonFrame"/>) for the sessions of <paramref name="ownerBare"/> on node <paramref name="nodeId"/>.</summary>
+    public void SendCarbon(string nodeId, ReadOnlySpan<byte> ownerBare, ReadOnlySpan<byte> excludedResource, int bareBest, ReadOnlySpan<byte> head, ReadOnlySpan<byte> rest)
+    {
+        using var frame = new PooledBufferWriter(NodeFrame.PrefixLength(ownerBare, excludedResource) + head.Length + rest.Length + 8);
+        NodeCarbonFrame.Write(frame, ownerBare, excludedResource, bareBest, head, rest);
+        Get(nodeId).Send(new OutboundParts(frame.WrittenSpan));
+    }
+
     /// <summary>Asks node <paramref name="nodeId"/> to end its session bound to the full JID (a newer login took it here).</summary>
     public void SendKick(string nodeId, ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource)
     {

@@ -15,4 +15,14 @@ public interface IMessageDeliveryObserver
     /// <param name="fullJidTarget">The one session the message was addressed to by full JID; null when it was
     /// delivered by the bare-JID rule (<see cref="Router.IsBareMessageTarget"/>).</param>
     void OnMessageDelivered(XmppSession sender, in XmlElement element, MessageType type, LocalUser recipient, XmppSession? fullJidTarget);
+
+    /// <summary>
+    /// In a cluster (instead of <see cref="OnMessageDelivered"/>): a message for <paramref name="recipientBare"/> was
+    /// delivered to sessions here, on other nodes, or both.
+    /// </summary>
+    /// <param name="recipient">The user's routing entry here; null when none of its sessions is on this node.</param>
+    /// <param name="fullJidResource">The full-JID target's resource (its session here or on another node); empty when
+    /// the message went by the bare-JID rule.</param>
+    void OnClusterMessageDelivered(XmppSession sender, in XmlElement element, MessageType type, ReadOnlySpan<byte> recipientBare,
+        LocalUser? recipient, ReadOnlySpan<byte> fullJidResource);
 }

@@ -31,6 +31,7 @@ public sealed partial class Router
                 else if (_server.Cluster is { } cluster && cluster.TryForwardToFull(sender, element, parts.Bare(to), parts.Resource(to)))
                 {
                     // Bound on another node: the link delivers it there (or, if that node is gone, as undeliverable).
+                    NotifyClusterDelivered(sender, element, type, parts.Bare(to), parts.Resource(to));
                 }
                 else if (type is MessageType.Normal or MessageType.Chat or MessageType.Headline)
                 {
@@ -72,7 +73,15 @@ public sealed partial class Router
             : local && DeliverToAvailable(user!, element, sender.FromAttribute, type == MessageType.Headline);
         if (delivered)
         {
-            NotifyDelivered(sender, element, type, user, null);
+            if (_server.Cluster is null)
+            {
+                NotifyDelivered(sender, element, type, user, null);
+            }
+            else
+            {
+                NotifyClusterDelivered(sender, element, type, bareJid, default);
+            }
+
             return;
         }
 
@@ -147,9 +156,31 @@ public sealed partial class Router
             return;
         }
 
+        if (_server.Cluster is not null && fullJidTarget is not null)
+        {
+            // The user may have sessions on other nodes too: the observers see the cluster-wide delivery.
+            NotifyClusterDelivered(sender, element, type, recipient.BareJid, fullJidTarget.Resource);
+            return;
+        }
+
         foreach (var observer in observers)
         {
             observer.OnMessageDelivered(sender, element, type, recipient, fullJidTarget);
+        }
+    }
+
+    private void NotifyClusterDelivered(XmppSession sender, in XmlElement element, MessageType type, ReadOnlySpan<byte> recipientBare, ReadOnlySpan<byte> fullJidResource)
+    {
+        var observers = _server.Modules.MessageDeliveryObservers;
+        if (observers.IsEmpty)
+        {
+            return;
+        }
+
+        _server.Routes.TryGetUser(recipientBare, out var recipient);
+        foreach (var observer in observers)
+        {
+            observer.OnClusterMessageDelivered(sender, element, type, recipientBare, recipient, fullJidResource);
         }
     }
 }

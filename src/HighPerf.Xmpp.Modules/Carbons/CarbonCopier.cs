@@ -1,4 +1,5 @@
 using HighPerf.Xmpp.Core.Buffers;
+using HighPerf.Xmpp.Core.Cluster;
 using HighPerf.Xmpp.Core.Protocol;
 using HighPerf.Xmpp.Core.Routing;
 using HighPerf.Xmpp.Core.Sessions;
@@ -20,10 +21,21 @@ internal static class CarbonCopier
     /// <summary>Sends the carbon to each session of <paramref name="owner"/> that <paramref name="isTarget"/> accepts.</summary>
     public static void Send<TFilter>(in XmlElement element, ReadOnlySpan<byte> originalFrom, LocalUser owner, bool sent, TFilter isTarget)
         where TFilter : struct, ITargetFilter
+        => Send(element, originalFrom, owner.BareJid, owner, sent, isTarget, null, default, int.MinValue);
+
+    /// <summary>
+    /// As above for an owner whose sessions may also be on other nodes: the local ones (<paramref name="owner"/>, null
+    /// when none is here) through <paramref name="isTarget"/>, the others through <paramref name="cluster"/>, where each
+    /// node skips <paramref name="excludedResource"/> and, unless <paramref name="bareBest"/> is int.MinValue, the
+    /// sessions the bare-JID rule reached.
+    /// </summary>
+    public static void Send<TFilter>(in XmlElement element, ReadOnlySpan<byte> originalFrom, ReadOnlySpan<byte> ownerBare, LocalUser? owner, bool sent,
+        TFilter isTarget, IClusterRoutes? cluster, ReadOnlySpan<byte> excludedResource, int bareBest)
+        where TFilter : struct, ITargetFilter
     {
         var writer = ScratchWriter.Rent();
         writer.Write("<message"u8);
-        EscapingWriter.WriteEscapedAttribute(writer, XmppNames.From, owner.BareJid);
+        EscapingWriter.WriteEscapedAttribute(writer, XmppNames.From, ownerBare);
         if (element.Type.IsPresent)
         {
             EscapingWriter.WriteAttribute(writer, XmppNames.Type, element.TypeValue);
@@ -48,13 +60,18 @@ internal static class CarbonCopier
 
         var head = writer.WrittenSpan[..headLength];
         var rest = writer.WrittenSpan[headLength..];
-        foreach (var session in owner.Sessions)
+        if (owner is not null)
         {
-            if (session.CarbonsEnabled && isTarget.Accepts(session))
+            foreach (var session in owner.Sessions)
             {
-                session.Send(new OutboundParts(head, session.ToAttribute, rest));
+                if (session.CarbonsEnabled && isTarget.Accepts(session))
+                {
+                    session.Send(new OutboundParts(head, session.ToAttribute, rest));
+                }
             }
         }
+
+        cluster?.SendCarbon(ownerBare, excludedResource, bareBest, head, rest);
     }
 
     private static bool DeclaresDefaultNamespace(in XmlElement element)

@@ -14,14 +14,20 @@ namespace HighPerf.Xmpp.Modules.Carbons;
 /// the user's resources sends (seen as a client stanza, before routing), and a &lt;received/&gt; copy of each
 /// eligible message delivered to another of the user's resources (told by the router after delivery),
 /// unless it received the message itself. Messages between one's own resources are not copied. While no
-/// resource of the user has carbons on, both paths end after a look at the user's (few) sessions.
+/// resource of the user has carbons on, both paths end after a look at the user's (few) sessions. In a cluster
+/// the carbon is composed once on the node that sees the message and sent as one frame to each other node where
+/// the user has a session (see <see cref="Core.Cluster.NodeCarbonFrame"/>): that node does not know which of them
+/// have carbons on.
 /// </summary>
 public sealed class CarbonsModule : IXmppModule, IIqHandler, IStanzaInterceptor, IMessageDeliveryObserver
 {
     public string Name => "carbons";
 
+    private XmppServer? _server;
+
     public void Register(ModuleRegistry registry, XmppServer server)
     {
+        _server = server;
         registry.AddIqHandler(CarbonEligibility.Namespace, "enable"u8, IqTarget.Server | IqTarget.OwnAccount, this);
         registry.AddIqHandler(CarbonEligibility.Namespace, "disable"u8, IqTarget.Server | IqTarget.OwnAccount, this);
         registry.AddFeature("urn:xmpp:carbons:2");
@@ -45,7 +51,7 @@ public sealed class CarbonsModule : IXmppModule, IIqHandler, IStanzaInterceptor,
     public bool OnClientStanza(XmppSession sender, in XmlElement element, StanzaKind kind, ReadOnlySpan<byte> to)
     {
         var user = sender.User;
-        if (kind != StanzaKind.Message || user is null || to.IsEmpty || !AnyOtherEnabled(user, sender))
+        if (kind != StanzaKind.Message || user is null || to.IsEmpty || (_server?.Cluster is null && !AnyOtherEnabled(user, sender)))
         {
             return true;
         }
@@ -58,8 +64,55 @@ public sealed class CarbonsModule : IXmppModule, IIqHandler, IStanzaInterceptor,
             return true;
         }
 
+        if (_server?.Cluster is { } cluster)
+        {
+            // The user's other resources may be on other nodes, with carbons on or not: each node copies to its own.
+            if (!cluster.HasSessionsElsewhere(sender.BareJid))
+            {
+                if (AnyOtherEnabled(user, sender))
+                {
+                    CarbonCopier.Send(element, sender.FromAttribute, user, sent: true, new AllBut(sender));
+                }
+
+                return true;
+            }
+
+            CarbonCopier.Send(element, sender.FromAttribute, sender.BareJid, user, sent: true, new AllBut(sender), cluster, sender.Resource, int.MinValue);
+            return true;
+        }
+
         CarbonCopier.Send(element, sender.FromAttribute, user, sent: true, new AllBut(sender));
         return true;
+    }
+
+    /// <summary>Received carbons in a cluster: for the recipient's sessions here and on the other nodes.</summary>
+    public void OnClusterMessageDelivered(XmppSession sender, in XmlElement element, MessageType type, ReadOnlySpan<byte> recipientBare,
+        LocalUser? recipient, ReadOnlySpan<byte> fullJidResource)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        if (sender.BareJid.SequenceEqual(recipientBare) || _server?.Cluster is not { } cluster)
+        {
+            return;
+        }
+
+        var elsewhere = cluster.HasSessionsElsewhere(recipientBare);
+        if ((!elsewhere && (recipient is null || !AnyOtherEnabled(recipient, null))) || !CarbonEligibility.IsEligible(element, type))
+        {
+            return;
+        }
+
+        var remote = elsewhere ? cluster : null;
+        if (!fullJidResource.IsEmpty)
+        {
+            // The target is here (left out by reference) or on another node (which leaves it out itself).
+            var target = recipient?.FindByResource(fullJidResource);
+            CarbonCopier.Send(element, sender.FromAttribute, recipientBare, recipient, sent: false, new AllBut(target), remote, fullJidResource, int.MinValue);
+            return;
+        }
+
+        // The bare-JID rule chose the highest priority over all nodes: each node leaves out the sessions it reached.
+        var best = Math.Max(recipient is null ? int.MinValue : Router.HighestPriority(recipient.Sessions), cluster.HighestRemotePriority(recipientBare));
+        CarbonCopier.Send(element, sender.FromAttribute, recipientBare, recipient, sent: false, new NotBareTarget(best), remote, default, best);
     }
 
     /// <summary>Received carbons (XEP-0280 §4): after the router delivered the message.</summary>
@@ -98,7 +151,7 @@ public sealed class CarbonsModule : IXmppModule, IIqHandler, IStanzaInterceptor,
         return false;
     }
 
-    private readonly struct AllBut(XmppSession excluded) : CarbonCopier.ITargetFilter
+    private readonly struct AllBut(XmppSession? excluded) : CarbonCopier.ITargetFilter
     {
         public bool Accepts(XmppSession session) => session != excluded;
     }

@@ -9,7 +9,8 @@ namespace HighPerf.Xmpp.Modules.Presence;
 /// <summary>
 /// Presence broadcast (RFC 6121 §4.2–§4.5). A broadcast walks the user's available watchers (local contacts
 /// with a 'from'/'both' subscription and an available resource), kept up to date as users come and go, so
-/// its cost follows the subscribers online, not the roster size. Deliveries are one copy per recipient.
+/// its cost follows the subscribers online, not the roster size. Deliveries are one copy per recipient. In a
+/// cluster the subscribers' sessions on other nodes get it too (PresenceBroadcaster.Cluster.cs).
 /// </summary>
 internal sealed partial class PresenceBroadcaster(ImContext im)
 {
@@ -49,6 +50,12 @@ internal sealed partial class PresenceBroadcaster(ImContext im)
                 session.DeliverAddressed(presence, sender.FromAttribute);
             }
         }
+
+        if (im.Server.Cluster is not null)
+        {
+            var available = StanzaTypes.ParsePresence(presence.TypeValue, presence.Type.IsPresent) != PresenceType.Unavailable;
+            BroadcastToNodes(sender, StanzaSlices.Of(presence, cutTo: true), available);
+        }
     }
 
     /// <summary>The unavailable presence owed when a session ends without sending one (RFC 6121 §4.5.2):
@@ -67,6 +74,7 @@ internal sealed partial class PresenceBroadcaster(ImContext im)
         }
 
         im.Remote.BroadcastUnavailable(sender);
+        BroadcastToNodes(sender, stanza, available: false);
 
         foreach (var session in user.Sessions)
         {

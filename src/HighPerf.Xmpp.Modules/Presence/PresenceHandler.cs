@@ -126,6 +126,57 @@ internal sealed class PresenceHandler(ImContext im) : IPresenceHandler
         }
     }
 
+    public void DeliverFromNode(ReadOnlySpan<byte> sourceFull, ReadOnlySpan<byte> fromAttribute, scoped in StanzaSlices presence, XmppSession recipient)
+    {
+        ArgumentNullException.ThrowIfNull(recipient);
+        if (im.Blocking is { } blocking && recipient.User is { } user && blocking.Of(user).Blocks(sourceFull))
+        {
+            return;
+        }
+
+        recipient.Send(presence.With(fromAttribute, recipient.ToAttribute));
+    }
+
+    /// <summary>RFC 6121 §4.3.2 for a prober on another node: as <see cref="AnswerProbe"/>, answered over the link.</summary>
+    public void AnswerNodeProbe(string nodeId, ReadOnlySpan<byte> proberBare, ReadOnlySpan<byte> proberResource, ReadOnlySpan<byte> contact)
+    {
+        var server = im.Server;
+        if (server.Cluster is not { } cluster || !server.Routes.TryGetUser(contact, out var user)
+            || proberBare.Length + 1 + proberResource.Length > JidNormalizer.MaxJidBytes)
+        {
+            return;
+        }
+
+        if (!contact.SequenceEqual(proberBare))
+        {
+            var roster = im.RosterOf(user);
+            lock (user.Gate)
+            {
+                if (!RosterItems.HasFrom(roster.Find(proberBare)))
+                {
+                    return;
+                }
+            }
+
+            Span<byte> prober = stackalloc byte[proberBare.Length + 1 + proberResource.Length];
+            proberBare.CopyTo(prober);
+            prober[proberBare.Length] = (byte)'/';
+            proberResource.CopyTo(prober[(proberBare.Length + 1)..]);
+            if (im.Blocking is { } blocking && blocking.Of(user).Blocks(prober))
+            {
+                return;
+            }
+        }
+
+        foreach (var session in user.Sessions)
+        {
+            if (session.IsAvailable)
+            {
+                SessionPresence.Of(session).SendLastToNode(cluster, nodeId, session, proberBare, proberResource);
+            }
+        }
+    }
+
     private static byte[] UnavailableFor(ReadOnlySpan<byte> from, ReadOnlySpan<byte> to)
     {
         using var writer = new Core.Buffers.PooledBufferWriter(64 + from.Length + to.Length);
@@ -155,6 +206,7 @@ internal sealed class PresenceHandler(ImContext im) : IPresenceHandler
         if (initial)
         {
             im.Presence.SendPresenceToNewResource(sender);
+            im.Presence.ProbeNodes(sender);
             im.Remote.SendProbes(sender);
             im.Subscriptions.DeliverPendingRequests(sender);
             im.RaiseInitialPresence(sender);

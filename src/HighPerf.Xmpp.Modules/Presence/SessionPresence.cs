@@ -1,3 +1,4 @@
+using HighPerf.Xmpp.Core.Cluster;
 using HighPerf.Xmpp.Core.Sessions;
 using HighPerf.Xmpp.Core.Stanzas;
 using HighPerf.Xmpp.Xml.Tokenizer;
@@ -51,6 +52,18 @@ internal sealed class SessionPresence
 
             recipient.Send(StanzaSlices.OfClean(_last.AsSpan(0, _lastLength), _lastNameEnd).With(fromAttribute, recipient.ToAttribute));
             return true;
+        }
+    }
+
+    /// <summary>Sends the last available presence of <paramref name="source"/> (whose state this is) to a session on another node.</summary>
+    public void SendLastToNode(IClusterRoutes cluster, string nodeId, XmppSession source, ReadOnlySpan<byte> recipientBare, ReadOnlySpan<byte> recipientResource)
+    {
+        lock (this)
+        {
+            if (_lastLength > 0)
+            {
+                cluster.SendPresence(nodeId, source, StanzaSlices.OfClean(_last.AsSpan(0, _lastLength), _lastNameEnd), recipientBare, recipientResource);
+            }
         }
     }
 

@@ -42,6 +42,7 @@ internal static class ClusterSetup
         var links = new NodeLinks(server, directory.NodeId, new NodeLinkOptions { Secret = Encoding.UTF8.GetBytes(config.Cluster.Secret!) },
             directory.AddressOfAsync);
         module.Links = links;
+        directory.NodeDead += links.Delivery.OnNodeDead;
         var host = new NodeLinkHost(links, transport);
         server.Cluster = new ClusterRoutes(directory, links);
         server.RoomPlacement = new RoomPlacement(server, directory, links);

@@ -211,6 +211,18 @@ internal sealed class NodeLinkConnection : ChannelHandlerAdapter, INodeLinkConne
 
                 _handled++;
                 break;
+            case NodeFrame.Presence when _link is null:
+                _host.Links.Delivery.OnPresence(_peerNode, payload);
+                _handled++;
+                break;
+            case NodeFrame.Probe when _link is null:
+                _host.Links.Delivery.OnProbe(_peerNode, payload);
+                _handled++;
+                break;
+            case NodeFrame.Carbon when _link is null:
+                _host.Links.Delivery.OnCarbon(payload);
+                _handled++;
+                break;
             case NodeFrame.Ack when _link is not null && payload.Length == 8:
                 _link.OnAck(this, BinaryPrimitives.ReadInt64BigEndian(payload));
                 break;

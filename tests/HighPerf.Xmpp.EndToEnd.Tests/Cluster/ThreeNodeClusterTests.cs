@@ -14,7 +14,8 @@ namespace HighPerf.Xmpp.EndToEnd.Tests.Cluster;
 
 /// <summary>
 /// Garnet and three nodes, all real child processes: users on different nodes chat over the node links; one node
-/// killed with SIGKILL: the others keep chatting, its user leaves the directory within the TTL, messages sent to
+/// killed with SIGKILL: the others keep chatting, its user leaves the directory within the TTL and its subscribers on
+/// the surviving nodes get its unavailable presence, messages sent to
 /// that user land in offline storage and are delivered at the next login on a surviving node; the node restarts
 /// and rejoins.
 /// </summary>
@@ -57,6 +58,10 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
         var node3 = folder3.StartServer();
         var endPoints = new[] { await ListenerOf(node1), await ListenerOf(node2), await ListenerOf(node3) };
 
+        // alice and bob are both subscribed to carol, and she to them (made on node 1, kept in the shared store).
+        await BefriendAsync(endPoints[0], "alice", "carol");
+        await BefriendAsync(endPoints[0], "bob", "carol");
+
         await using var alice = await XmppTestClient.LoginAsync(endPoints[0], "localhost", "alice", "secret", "a");
         await using var bob = await XmppTestClient.LoginAsync(endPoints[1], "localhost", "bob", "secret", "b");
         var carol = await XmppTestClient.LoginAsync(endPoints[2], "localhost", "carol", "secret", "c");
@@ -65,6 +70,8 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
         await carol.BecomeAvailableAsync();
         await EventuallyAsync(() => observer.Lookup(Carol), s => s.Length == 1 && s[0].Available, TimeSpan.FromSeconds(20));
         await EventuallyAsync(() => observer.Lookup("bob@localhost"u8), s => s.Length == 1 && s[0].Available, TimeSpan.FromSeconds(20));
+        await alice.ExpectPresenceAsync("carol@localhost/c");
+        await bob.ExpectPresenceAsync("carol@localhost/c");
 
         await alice.SendAsync("<message to='bob@localhost' type='chat' id='ab1'><body>1 to 2</body></message>");
         Assert.Equal("alice@localhost/a", (string?)(await bob.ExpectAsync(e => (string?)e.Attribute("id") == "ab1")).Attribute("from"));
@@ -94,6 +101,12 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
 
         var took = DateTime.UtcNow - killed;
         Assert.True(took < TimeSpan.FromSeconds((2 * TtlSeconds) + 2), $"took {took}");
+
+        // Each survivor tells its own sessions that carol's session on the dead node is gone (RFC 6121 §4.5.2).
+        await alice.ExpectAsync(e => IsUnavailableFrom(e, "carol@localhost/c"), TimeSpan.FromSeconds(30));
+        await bob.ExpectAsync(e => IsUnavailableFrom(e, "carol@localhost/c"), TimeSpan.FromSeconds(30));
+        took = DateTime.UtcNow - killed;
+        Assert.True(took < TimeSpan.FromSeconds((2 * TtlSeconds) + 2), $"unavailable presence took {took}");
         await bob.SendAsync("<message to='carol@localhost' type='chat' id='off2'><body>after the TTL</body></message>");
         await EventuallyAsync(() => store.Offline.Count(Carol), n => n == 2, TimeSpan.FromSeconds(30));
 
@@ -177,6 +190,25 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
         "cluster": { "enabled": true, "endpoints": ["{{_garnet.EndPoint}}"], "keyPrefix": "{{_prefix}}", "nodeId": "{{nodeId}}",
                      "secret": "three-node-cluster-secret", "heartbeatSeconds": 1, "sessionTtlSeconds": {{TtlSeconds}} }
         """);
+
+    private static bool IsUnavailableFrom(System.Xml.Linq.XElement e, string from)
+        => e.Name == ImSteps.Client + "presence" && (string?)e.Attribute("from") == from && (string?)e.Attribute("type") == "unavailable";
+
+    /// <summary>Makes <paramref name="a"/> and <paramref name="b"/> mutual contacts ('both'), both logged in on one node to do so.</summary>
+    private static async Task BefriendAsync(IPEndPoint node, string a, string b)
+    {
+        await using var first = await XmppTestClient.LoginAsync(node, "localhost", a, "secret", "setup");
+        await using var second = await XmppTestClient.LoginAsync(node, "localhost", b, "secret", "setup");
+        await first.BecomeAvailableAsync();
+        await second.BecomeAvailableAsync();
+        await first.SendAsync($"<presence to='{b}@localhost' type='subscribe'/>");
+        await second.ExpectPresenceAsync($"{a}@localhost", "subscribe");
+        await second.SendAsync($"<presence to='{a}@localhost' type='subscribed'/>");
+        await second.SendAsync($"<presence to='{a}@localhost' type='subscribe'/>");
+        await first.ExpectPresenceAsync($"{b}@localhost", "subscribe");
+        await first.SendAsync($"<presence to='{b}@localhost' type='subscribed'/>");
+        await second.ExpectPresenceAsync($"{a}@localhost", "subscribed");
+    }
 
     private static Task<IPEndPoint> ListenerOf(ServerProcess node) => node.WaitForListenerAsync(timeout: TimeSpan.FromSeconds(60));
 

@@ -1,0 +1,105 @@
+using System.Buffers;
+using HighPerf.Xmpp.Core.Addressing;
+using HighPerf.Xmpp.Core.Cluster;
+using HighPerf.Xmpp.Core.Sessions;
+using HighPerf.Xmpp.Core.Stanzas;
+using HighPerf.Xmpp.Modules.Roster;
+
+namespace HighPerf.Xmpp.Modules.Presence;
+
+/// <summary>
+/// Presence across the nodes of a cluster (nothing happens on a single node, where <see cref="Core.Hosting.XmppServer.Cluster"/>
+/// is null): a broadcast also goes to the sessions its subscribers at this domain (and the user's own other
+/// resources) have on other nodes, one frame per node, and a new resource probes the contacts it is subscribed to
+/// (and its own other resources) on the nodes where they are available. The session directory says where they are
+/// (a cache hit in steady state); this node's own sessions are the local broadcast's.
+/// </summary>
+internal sealed partial class PresenceBroadcaster : IClusterRecipientFilter
+{
+    /// <summary>The sender's blocklist, checked against each recipient's full JID as a local broadcast does
+    /// (the recipient's list is checked by its own node).</summary>
+    public bool Excludes(XmppSession sender, ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource)
+    {
+        if (im.Blocking is not { } blocking || sender.User is not { } user || bareJid.Length + 1 + resource.Length > JidNormalizer.MaxJidBytes)
+        {
+            return false;
+        }
+
+        Span<byte> full = stackalloc byte[bareJid.Length + 1 + resource.Length];
+        bareJid.CopyTo(full);
+        full[bareJid.Length] = (byte)'/';
+        resource.CopyTo(full[(bareJid.Length + 1)..]);
+        return blocking.Of(user).Blocks(resource.IsEmpty ? bareJid : full);
+    }
+
+    private void BroadcastToNodes(XmppSession sender, scoped in StanzaSlices presence, bool available)
+    {
+        if (im.Server.Cluster is not { } cluster)
+        {
+            return;
+        }
+
+        var subscribers = ClusterContacts(sender, RosterItems.HasFrom, out var count);
+        try
+        {
+            cluster.BroadcastPresence(sender, presence, available, subscribers.AsSpan(0, count), this);
+        }
+        finally
+        {
+            ArrayPool<byte[]>.Shared.Return(subscribers, clearArray: true);
+        }
+    }
+
+    /// <summary>A new resource's probes across nodes (RFC 6121 §4.3.1), after the local contacts' presence was sent.</summary>
+    public void ProbeNodes(XmppSession session)
+    {
+        if (im.Server.Cluster is not { } cluster)
+        {
+            return;
+        }
+
+        var contacts = ClusterContacts(session, RosterItems.HasTo, out var count);
+        try
+        {
+            var kept = 0;
+            for (var i = 0; i < count; i++)
+            {
+                // A contact the prober blocks sends it nothing (the contact's own list is checked where it answers).
+                if (i == 0 || !Excludes(session, contacts[i], default))
+                {
+                    contacts[kept++] = contacts[i];
+                }
+            }
+
+            cluster.SendProbes(session, contacts.AsSpan(0, kept));
+        }
+        finally
+        {
+            ArrayPool<byte[]>.Shared.Return(contacts, clearArray: true);
+        }
+    }
+
+    /// <summary>The user's own bare JID first (its other resources), then its listed contacts at this server's
+    /// domains matching <paramref name="filter"/> (pooled array: the caller returns it).</summary>
+    private byte[][] ClusterContacts(XmppSession session, Func<Storage.Abstractions.RosterItemRecord, bool> filter, out int count)
+    {
+        var user = session.User!;
+        var roster = im.RosterOf(user);
+        lock (user.Gate)
+        {
+            var result = ArrayPool<byte[]>.Shared.Rent(roster.Items.Count + 1);
+            result[0] = user.BareJid;
+            count = 1;
+            foreach (var item in roster.Items)
+            {
+                if (RosterItems.IsListed(item) && filter(item) && !item.Jid.AsSpan().SequenceEqual(user.BareJid)
+                    && im.Server.IsLocalDomain(JidParts.OfNormalized(item.Jid).Domain(item.Jid)))
+                {
+                    result[count++] = item.Jid;
+                }
+            }
+
+            return result;
+        }
+    }
+}
