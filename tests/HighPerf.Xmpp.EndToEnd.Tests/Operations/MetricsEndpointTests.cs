@@ -80,13 +80,8 @@ public sealed class MetricsEndpointTests
 
     private static async Task WaitForAsync(TestServer server, string metric, double atLeast)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        string scrape;
-        while (MetricsScrape.Value(scrape = await MetricsScrape.ScrapeAsync(server), metric, null) < atLeast)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{metric} stayed below {atLeast}:\n{scrape}");
-            await Task.Delay(50);
-        }
+        var scrape = await MetricsScrape.ScrapeUntilAsync(server, metric, null, atLeast, TimeSpan.FromSeconds(10));
+        Assert.True(MetricsScrape.Value(scrape, metric, null) >= atLeast, $"{metric} stayed below {atLeast}:\n{scrape}");
     }
 
     [Fact]
