@@ -30,7 +30,8 @@ public sealed class DurabilityTests : IDisposable
         await store.CommitAsync();
         Assert.Equal(OfflineAppendResult.Stored, await write);
 
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
+        // Well inside the 30 s window even on a loaded machine: only the forced commit can have made it durable.
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"took {started.Elapsed}");
     }
 
     [Fact]

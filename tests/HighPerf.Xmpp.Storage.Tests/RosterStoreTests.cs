@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HighPerf.Xmpp.Storage.Abstractions;
 
 namespace HighPerf.Xmpp.Storage.Tests;
@@ -114,15 +113,13 @@ public class RosterStoreTests : StoreTestBase
     }
 
     [Fact]
-    public async Task Ten_thousand_items_set_get_remove_in_reasonable_time()
+    public async Task Ten_thousand_concurrent_sets_all_land_with_one_version_each()
     {
         const int Count = 10_000;
-        var stopwatch = Stopwatch.StartNew();
 
         // Concurrent writers share group commits, as many clients' roster pushes would.
         await Parallel.ForEachAsync(Enumerable.Range(0, Count), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
             await Store.Rosters.SetAsync(Romeo, new RosterItemRecord { Jid = B($"contact{i}@example.com"), Groups = [B("Buddies")], Subscription = SubscriptionState.Both }));
-        var setTime = stopwatch.Elapsed;
 
         Assert.Equal(Count, Store.Rosters.GetVersion(Romeo));
         var all = Store.Rosters.GetAll(Romeo);
@@ -132,9 +129,6 @@ public class RosterStoreTests : StoreTestBase
         Assert.Equal(Count + 1, await Store.Rosters.RemoveAsync(Romeo, B("contact1234@example.com")));
         Assert.Equal(Count - 1, Store.Rosters.GetAll(Romeo).Count);
         Assert.Equal(Count + 2, await Store.Rosters.SetAsync(Romeo, new RosterItemRecord { Jid = B("contact1234@example.com") }));
-
-        Assert.True(setTime < TimeSpan.FromSeconds(20), $"10,000 sets took {setTime}");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"took {stopwatch.Elapsed}");
     }
 
     private static void AssertSame(RosterItemRecord expected, RosterItemRecord? actual)

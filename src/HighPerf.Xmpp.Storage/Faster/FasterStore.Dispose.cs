@@ -37,6 +37,9 @@ internal sealed partial class FasterStore
     {
         Volatile.Write(ref _disposed, 1);
         _stop.Cancel();
+        // A checkpoint under way finishes first: one still writing its files or the manifest after the folder's lock
+        // is released would race the next open of the folder (a crash instead stops it with everything else).
+        WaitForCheckpointLoop();
         _committer.Dispose();
         _archiveCommitter.Dispose();
         ArchiveStore.Dispose();
@@ -45,5 +48,17 @@ internal sealed partial class FasterStore
         _lock.Dispose();
         _stop.Dispose();
         _checkpointGate.Dispose();
+    }
+
+    private void WaitForCheckpointLoop()
+    {
+        try
+        {
+            _checkpointLoop.Wait(DrainTimeout);
+        }
+        catch (AggregateException)
+        {
+            // The loop ends on a failure it does not handle; the store is being abandoned either way.
+        }
     }
 }
