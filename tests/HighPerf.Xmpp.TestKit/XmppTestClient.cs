@@ -18,7 +18,9 @@ namespace HighPerf.Xmpp.TestKit;
 /// </summary>
 public sealed partial class XmppTestClient : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    // How long an expected stanza may take: generous, because CI shares two cores among test processes, server
+    // processes and (for cluster tests) the engine; a passing test never waits for it, only a failing one does.
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
     private static readonly XNamespace Client = "jabber:client";
 
     private readonly Socket _socket;
