@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using HighPerf.Xmpp.Cluster.Directory;
 using HighPerf.Xmpp.Cluster.Store;
 using HighPerf.Xmpp.Storage.Abstractions;
 using HighPerf.Xmpp.Storage.Faster;
+using Microsoft.Extensions.Logging.Abstractions;
 
 // store-bench GARNET_HOST:PORT [WRITERS] [WRITES]: the same workload against both stores, one after the other.
 // Writes: roster sets from WRITERS concurrent writers (each acknowledged only once durable); reads: account TryGet on
-// up to 8 dedicated threads (the login path). Prints one line per store and the Garnet/FASTER ratios.
+// up to 8 dedicated threads (the login path). Prints one line per store and the Garnet/FASTER ratios. Then the session
+// directory: the first lookup of each of WRITES distinct users (a cache miss: one synchronous HGETALL, what the first
+// stanza to a user this node never looked up costs on its event loop) against a second lookup (a cache hit).
 var endpoint = args.Length > 0 ? args[0] : "127.0.0.1:6379";
 var writers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;
 var writes = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20_000;
@@ -22,6 +26,54 @@ var garnet = await Measure("garnet", await GarnetDataStore.ConnectAsync(new Garn
 Directory.Delete(folder, recursive: true);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"garnet/faster: durable writes/s {garnet.WritesPerSecond / faster.WritesPerSecond:F2}, write p99 {garnet.WriteP99Ms / faster.WriteP99Ms:F1}x, reads/s {garnet.ReadsPerSecond / faster.ReadsPerSecond:F2}"));
+await MeasureDirectory();
+
+async Task MeasureDirectory()
+{
+    var prefix = "benchdir" + Guid.NewGuid().ToString("N")[..8] + ":";
+    await using var engine = await GarnetDataStore.ConnectAsync(new GarnetStoreOptions { Endpoints = [endpoint], KeyPrefix = prefix });
+    await using var directory = await SessionDirectory.StartAsync(engine.Connection, new SessionDirectoryOptions
+    {
+        NodeId = "bench",
+        KeyPrefix = prefix,
+        Heartbeat = TimeSpan.FromSeconds(5),
+        Ttl = TimeSpan.FromSeconds(30),
+    }, NullLogger.Instance);
+    var users = Enumerable.Range(0, writes).Select(i => Encoding.UTF8.GetBytes($"user{i}@store.lit")).ToArray();
+    foreach (var user in users)
+    {
+        directory.Publish(user, "r"u8, 0, available: true);
+    }
+
+    await engine.CommitAsync();
+    await Task.Delay(TimeSpan.FromSeconds(2)); // the invalidations of those writes have come back before measuring
+
+    var misses = new double[users.Length];
+    double hitNanoseconds = 0;
+    var thread = new Thread(() =>
+    {
+        for (var i = 0; i < users.Length; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            directory.Lookup(users[i]);
+            misses[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        }
+
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < users.Length; i++)
+        {
+            directory.Lookup(users[i]);
+        }
+
+        hitNanoseconds = clock.Elapsed.TotalNanoseconds / users.Length;
+    });
+    thread.Start();
+    thread.Join();
+    var mean = misses.Average();
+    Array.Sort(misses);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"directory: {users.Length} first lookups (cache miss, one HGETALL): mean {mean:F0} us, p50 {misses[users.Length / 2]:F0} us, p99 {misses[(int)(users.Length * 0.99)]:F0} us; cached lookup {hitNanoseconds:F0} ns; miss/hit {mean * 1000 / hitNanoseconds:F0}x"));
+}
 
 async Task<Result> Measure(string name, IDataStore store)
 {

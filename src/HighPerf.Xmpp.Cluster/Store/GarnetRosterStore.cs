@@ -1,14 +1,19 @@
 using HighPerf.Xmpp.Storage.Abstractions;
 using HighPerf.Xmpp.Storage.Faster;
+using StackExchange.Redis;
 
 namespace HighPerf.Xmpp.Cluster.Store;
 
 /// <summary>
 /// Rosters: a hash per user (contact JID → item in <see cref="RosterItemCodec"/>'s layout) and a version counter. A set
-/// or remove is one script that changes the item and the counter together.
+/// or remove is one script that changes the item and the counter together. Several nodes write one user's roster, so
+/// the roster module changes items with <see cref="ReplaceAsync"/> (a compare-and-set on the encoded item) and
+/// announces each change to the other nodes (<see cref="GarnetRosterFeed"/>).
 /// </summary>
-internal sealed class GarnetRosterStore(GarnetDataStore store) : IRosterStore
+internal sealed class GarnetRosterStore(GarnetDataStore store) : IRosterStore, ISharedRosterStore
 {
+    private readonly GarnetRosterFeed _feed = new(store);
+
     public IReadOnlyList<RosterItemRecord> GetAll(ReadOnlySpan<byte> user)
     {
         StoreKeys.ValidateUser(user);
@@ -77,5 +82,48 @@ internal sealed class GarnetRosterStore(GarnetDataStore store) : IRosterStore
         await store.Database.KeyDeleteAsync(
             [store.Keys.For(user.Span, StoreKeys.Roster), store.Keys.For(user.Span, StoreKeys.RosterVersion)]).ConfigureAwait(false);
         store.CountWrite();
+    }
+
+    public async ValueTask<long> ReplaceAsync(ReadOnlyMemory<byte> user, ReadOnlyMemory<byte> contact, RosterItemRecord? expected, RosterItemRecord? next)
+    {
+        StoreKeys.ValidateUser(user.Span);
+        StoreKeys.ValidateSuffix(contact.Span, nameof(contact));
+        var result = await store.Database.ScriptEvaluateAsync(
+            StoreScripts.RosterReplace,
+            [store.Keys.For(user.Span, StoreKeys.Roster), store.Keys.For(user.Span, StoreKeys.RosterVersion)],
+            [contact.ToArray(), Encode(expected), Encode(next)]).ConfigureAwait(false);
+        store.CountWrite();
+        return (long)result;
+    }
+
+    public (RosterItemRecord? Item, long Version) Read(ReadOnlySpan<byte> user, ReadOnlySpan<byte> contact)
+    {
+        StoreKeys.ValidateUser(user);
+        StoreKeys.ValidateSuffix(contact, nameof(contact));
+        var result = (RedisResult[])store.Database.ScriptEvaluate(
+            StoreScripts.RosterRead,
+            [store.Keys.For(user, StoreKeys.Roster), store.Keys.For(user, StoreKeys.RosterVersion)],
+            [contact.ToArray()])!;
+        var item = (byte[]?)result[1];
+        return (item is null ? null : RosterItemCodec.Read(contact, item), (long)result[0]);
+    }
+
+    public void Announce(ReadOnlySpan<byte> user, ReadOnlySpan<byte> contact, ReadOnlySpan<byte> delivered)
+        => _feed.Announce(user, contact, delivered);
+
+    public void OnChanged(RosterChangedHandler handler) => _feed.OnChanged(handler);
+
+    private byte[] Encode(RosterItemRecord? item)
+    {
+        if (item is null)
+        {
+            return [];
+        }
+
+        var size = RosterItemCodec.SizeOf(item);
+        store.ValidateValue(size, nameof(item));
+        var value = new byte[size];
+        RosterItemCodec.Write(item, value);
+        return value;
     }
 }

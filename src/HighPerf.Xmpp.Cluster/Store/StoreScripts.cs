@@ -24,6 +24,34 @@ internal static class StoreScripts
         """;
 
     /// <summary>
+    /// KEYS: roster hash, version counter. ARGV: contact, expected item bytes ('' when absent), new item bytes ('' to
+    /// remove). A compare-and-set: returns -1 and writes nothing when the stored item is not the expected one (another
+    /// node changed it), else the roster's version after the write (unchanged when an absent item is removed). An
+    /// encoded item is never empty, so '' cannot be mistaken for one.
+    /// </summary>
+    public const string RosterReplace = """
+        local current = redis.call('HGET', KEYS[1], ARGV[1])
+        if (current or '') ~= ARGV[2] then return -1 end
+        if ARGV[3] ~= '' then
+          redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+          return redis.call('INCR', KEYS[2])
+        end
+        if current then
+          redis.call('HDEL', KEYS[1], ARGV[1])
+          return redis.call('INCR', KEYS[2])
+        end
+        local version = redis.call('GET', KEYS[2])
+        if version then return tonumber(version) end
+        return 0
+        """;
+
+    /// <summary>KEYS: roster hash, version counter. ARGV: contact. Returns {version, item or nil}, read together.</summary>
+    public const string RosterRead = """
+        local version = redis.call('GET', KEYS[2]) or '0'
+        return {version, redis.call('HGET', KEYS[1], ARGV[1])}
+        """;
+
+    /// <summary>
     /// KEYS: offline list, sequence counter. ARGV: cap, stanza. Each list entry is <c>{sequence}:{stanza}</c>.
     /// Returns the message's sequence number, or -1 when the queue is at its cap (nothing stored).
     /// </summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using HighPerf.Xmpp.Core.Addressing;
 using HighPerf.Xmpp.Core.Cluster;
+using HighPerf.Xmpp.Core.Routing;
 using HighPerf.Xmpp.Core.Sessions;
 using HighPerf.Xmpp.Core.Stanzas;
 using HighPerf.Xmpp.Modules.Roster;
@@ -76,6 +77,45 @@ internal sealed partial class PresenceBroadcaster : IClusterRecipientFilter
         finally
         {
             ArrayPool<byte[]>.Shared.Return(contacts, clearArray: true);
+        }
+    }
+
+    /// <summary>A subscription of <paramref name="watcher"/> to <paramref name="owner"/> was just approved: the last
+    /// presence of each available session of the owner here goes to the watcher's sessions on other nodes.</summary>
+    public void SendCurrentPresenceToNodes(LocalUser owner, byte[] watcher)
+    {
+        if (im.Server.Cluster is not { } cluster)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte[]> subscribers = [watcher];
+        foreach (var source in owner.Sessions)
+        {
+            if (source.IsAvailable)
+            {
+                SessionPresence.Of(source).BroadcastLastToNodes(cluster, source, subscribers, this);
+            }
+        }
+    }
+
+    /// <summary>A subscription of <paramref name="watcher"/> to <paramref name="owner"/> ended: each available session
+    /// of the owner here becomes unavailable for the watcher's sessions on other nodes.</summary>
+    public void SendUnavailableToNodes(LocalUser owner, byte[] watcher)
+    {
+        if (im.Server.Cluster is not { } cluster)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte[]> subscribers = [watcher];
+        var stanza = StanzaSlices.OfClean(Unavailable, UnavailableNameEnd);
+        foreach (var source in owner.Sessions)
+        {
+            if (source.IsAvailable)
+            {
+                cluster.BroadcastPresence(source, stanza, available: false, subscribers, this);
+            }
         }
     }
 

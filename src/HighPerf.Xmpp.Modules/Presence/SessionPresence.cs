@@ -67,6 +67,19 @@ internal sealed class SessionPresence
         }
     }
 
+    /// <summary>Sends the last available presence of <paramref name="source"/> (whose state this is) to the sessions
+    /// <paramref name="subscribers"/> have on other nodes; nothing when there is none.</summary>
+    public void BroadcastLastToNodes(IClusterRoutes cluster, XmppSession source, ReadOnlySpan<byte[]> subscribers, IClusterRecipientFilter filter)
+    {
+        lock (this)
+        {
+            if (_lastLength > 0)
+            {
+                cluster.BroadcastPresence(source, StanzaSlices.OfClean(_last.AsSpan(0, _lastLength), _lastNameEnd), available: true, subscribers, filter);
+            }
+        }
+    }
+
     public void ClearLast()
     {
         lock (this)

@@ -26,14 +26,14 @@ internal sealed partial class SubscriptionEngine
                 await InboundSubscribeAsync(owner, from, stanza);
                 break;
             case PresenceType.Subscribed:
-                if ((await CommitAndPushAsync(owner, from, im.Rosters.Change(owner, from, InboundSubscribed))).Changed)
+                if ((await CommitAndPushAsync(owner, from, im.Rosters.ChangeAsync(owner, from, InboundSubscribed, stanza))).Changed)
                 {
                     DeliverToAvailable(owner, stanza);
                 }
 
                 break;
             case PresenceType.Unsubscribe:
-                var cancelled = await CommitAndPushAsync(owner, from, im.Rosters.Change(owner, from, InboundUnsubscribe));
+                var cancelled = await CommitAndPushAsync(owner, from, im.Rosters.ChangeAsync(owner, from, InboundUnsubscribe, stanza));
                 if (cancelled.Changed)
                 {
                     DeliverToAvailable(owner, stanza);
@@ -45,7 +45,7 @@ internal sealed partial class SubscriptionEngine
 
                 break;
             default:
-                if ((await CommitAndPushAsync(owner, from, im.Rosters.Change(owner, from, InboundUnsubscribed))).Changed)
+                if ((await CommitAndPushAsync(owner, from, im.Rosters.ChangeAsync(owner, from, InboundUnsubscribed, stanza))).Changed)
                 {
                     DeliverToAvailable(owner, stanza);
                 }
@@ -67,13 +67,13 @@ internal sealed partial class SubscriptionEngine
         if (current is { PreApproved: true })
         {
             // RFC 6121 §3.4: pre-approved: granted at once.
-            await CommitAndPushAsync(owner, from, im.Rosters.Change(owner, from, item => ApprovePending(item, from, consumePreApproval: true)));
+            await CommitAndPushAsync(owner, from, im.Rosters.ChangeAsync(owner, from, item => ApprovePending(item, from, consumePreApproval: true)));
             await ToContactAsync(from, owner, PresenceType.Subscribed, Build(owner, from, PresenceType.Subscribed));
             StartWatching(owner: owner, watcher: from);
             return;
         }
 
-        var change = await CommitAndPushAsync(owner, from, im.Rosters.Change(owner, from, item =>
+        var change = await CommitAndPushAsync(owner, from, im.Rosters.ChangeAsync(owner, from, item =>
         {
             if (item is { PendingIn: true })
             {
@@ -84,7 +84,7 @@ internal sealed partial class SubscriptionEngine
             item.PendingIn = true;
             item.PendingInStanza = stanza;
             return item;
-        }));
+        }, stanza));
         if (change.Changed)
         {
             DeliverToAvailable(owner, stanza);

@@ -12,7 +12,9 @@ namespace HighPerf.Xmpp.Modules.Presence;
 /// <summary>
 /// The presence subscription state machine (RFC 6121 §3 and Appendix A) for users of this server: the
 /// sender's side ("outbound") then the contact's side ("inbound"). Each roster change is durable before it
-/// is pushed or the next step runs; a request that changes nothing changes nothing (no spurious pushes).
+/// is pushed or the next step runs; a request that changes nothing changes nothing (no spurious pushes). In a cluster
+/// the contact's side runs on the sender's node too, on the item in the shared store; the nodes where the contact is
+/// online push, deliver and start or stop presence for their own sessions (SubscriptionEngine.Cluster.cs).
 /// </summary>
 internal sealed partial class SubscriptionEngine(ImContext im)
 {
@@ -58,10 +60,15 @@ internal sealed partial class SubscriptionEngine(ImContext im)
     /// </summary>
     public Task RouteOnBehalfAsync(byte[] user, byte[] contact, PresenceType type)
     {
-        if (type == PresenceType.Unsubscribed && Routes.TryGetUser(user, out var owner) && Routes.TryGetUser(contact, out var watcher))
+        if (type == PresenceType.Unsubscribed && !im.Remote.IsRemote(contact) && Routes.TryGetUser(user, out var owner))
         {
-            PresenceBroadcaster.SendUnavailable(owner, watcher);
-            PresenceBroadcaster.RemoveWatcher(owner, watcher);
+            if (Routes.TryGetUser(contact, out var watcher))
+            {
+                PresenceBroadcaster.SendUnavailable(owner, watcher);
+                PresenceBroadcaster.RemoveWatcher(owner, watcher);
+            }
+
+            im.Presence.SendUnavailableToNodes(owner, contact);
         }
         else if (type == PresenceType.Unsubscribed && im.Remote.IsRemote(contact) && Routes.TryGetUser(user, out var local))
         {
@@ -113,11 +120,11 @@ internal sealed partial class SubscriptionEngine(ImContext im)
         switch (type)
         {
             case PresenceType.Subscribe:
-                await CommitAndPushAsync(user, contact, im.Rosters.Change(user, contact, item => OutboundSubscribe(item, contact)));
+                await CommitAndPushAsync(user, contact, im.Rosters.ChangeAsync(user, contact, item => OutboundSubscribe(item, contact)));
                 await ToContactAsync(contact, user, type, stanza);
                 break;
             case PresenceType.Subscribed:
-                var approved = await CommitAndPushAsync(user, contact, im.Rosters.Change(user, contact, item => OutboundSubscribed(item, contact)));
+                var approved = await CommitAndPushAsync(user, contact, im.Rosters.ChangeAsync(user, contact, item => OutboundSubscribed(item, contact)));
                 if (approved.Before?.PendingIn == true && approved.After?.PendingIn == false)
                 {
                     await ToContactAsync(contact, user, type, stanza);
@@ -126,14 +133,14 @@ internal sealed partial class SubscriptionEngine(ImContext im)
 
                 break;
             case PresenceType.Unsubscribe:
-                if ((await CommitAndPushAsync(user, contact, im.Rosters.Change(user, contact, OutboundUnsubscribe))).Changed)
+                if ((await CommitAndPushAsync(user, contact, im.Rosters.ChangeAsync(user, contact, OutboundUnsubscribe))).Changed)
                 {
                     await ToContactAsync(contact, user, type, stanza);
                 }
 
                 break;
             default:
-                var declined = await CommitAndPushAsync(user, contact, im.Rosters.Change(user, contact, OutboundUnsubscribed));
+                var declined = await CommitAndPushAsync(user, contact, im.Rosters.ChangeAsync(user, contact, OutboundUnsubscribed));
                 if (declined.Changed)
                 {
                     if (RosterItems.HasFrom(declined.Before))
@@ -149,9 +156,10 @@ internal sealed partial class SubscriptionEngine(ImContext im)
     }
 
     /// <summary>Awaits durability, records the version and pushes the change to the owner's interested resources.</summary>
-    private async Task<RosterChange> CommitAndPushAsync(byte[] owner, byte[] contact, RosterChange change)
+    private async Task<RosterChange> CommitAndPushAsync(byte[] owner, byte[] contact, ValueTask<RosterChange> pending)
     {
-        var version = await change.Durable;
+        var change = await pending;
+        var version = change.Version;
         if (change.Changed)
         {
             im.SetVersion(owner, version);
@@ -209,7 +217,7 @@ internal sealed partial class SubscriptionEngine(ImContext im)
         return writer.ToArray();
     }
 
-    private void DeliverToAvailable(ReadOnlySpan<byte> owner, byte[] stanza)
+    private void DeliverToAvailable(ReadOnlySpan<byte> owner, ReadOnlySpan<byte> stanza)
     {
         if (!Routes.TryGetUser(owner, out var user))
         {
@@ -238,11 +246,18 @@ internal sealed partial class SubscriptionEngine(ImContext im)
             return;
         }
 
-        if (Routes.TryGetUser(owner, out var ownerUser) && Routes.TryGetUser(watcher, out var watcherUser))
+        if (!Routes.TryGetUser(owner, out var ownerUser))
+        {
+            return; // the owner's sessions on other nodes are told by their nodes (SubscriptionEngine.Cluster.cs)
+        }
+
+        if (Routes.TryGetUser(watcher, out var watcherUser))
         {
             PresenceBroadcaster.AddWatcher(ownerUser, watcherUser);
             PresenceBroadcaster.SendCurrentPresence(ownerUser, watcherUser);
         }
+
+        im.Presence.SendCurrentPresenceToNodes(ownerUser, watcher);
     }
 
     /// <summary><paramref name="watcher"/> no longer receives <paramref name="owner"/>'s presence: it goes unavailable for it.</summary>
@@ -258,10 +273,17 @@ internal sealed partial class SubscriptionEngine(ImContext im)
             return;
         }
 
-        if (Routes.TryGetUser(owner, out var ownerUser) && Routes.TryGetUser(watcher, out var watcherUser))
+        if (!Routes.TryGetUser(owner, out var ownerUser))
+        {
+            return;
+        }
+
+        if (Routes.TryGetUser(watcher, out var watcherUser))
         {
             PresenceBroadcaster.SendUnavailable(ownerUser, watcherUser);
             PresenceBroadcaster.RemoveWatcher(ownerUser, watcherUser);
         }
+
+        im.Presence.SendUnavailableToNodes(ownerUser, watcher);
     }
 }

@@ -24,6 +24,7 @@ internal sealed class ImContext
         Presence = new PresenceBroadcaster(this);
         Subscriptions = new SubscriptionEngine(this);
         Remote = new RemoteContacts(this);
+        Rosters.Shared?.OnChanged(Subscriptions.OnChangedElsewhere);
     }
 
     public XmppServer Server { get; }

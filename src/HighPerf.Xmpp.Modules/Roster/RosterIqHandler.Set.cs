@@ -12,7 +12,7 @@ internal sealed partial class RosterIqHandler
     private void Update(ref IqRequest request, byte[] contact, byte[]? name, IReadOnlyList<byte[]> groups)
     {
         var owner = request.Session.BareJid.ToArray();
-        var change = im.Rosters.Change(owner, contact, current =>
+        var change = im.Rosters.ChangeAsync(owner, contact, current =>
         {
             var item = current ?? new RosterItemRecord { Jid = contact };
             item.Hidden = false;
@@ -40,7 +40,7 @@ internal sealed partial class RosterIqHandler
 
     private async Task RemoveAsync(byte[] owner, byte[] contact, RosterItemRecord existing, DeferredIqReply reply)
     {
-        await CompleteAsync(im.Rosters.Change(owner, contact, static _ => null), owner, contact, reply);
+        await CompleteAsync(im.Rosters.ChangeAsync(owner, contact, static _ => null), owner, contact, reply);
 
         // RFC 6121 §2.5.2: removing an item cancels the subscriptions both ways, on the user's behalf.
         try
@@ -61,11 +61,12 @@ internal sealed partial class RosterIqHandler
         }
     }
 
-    private async Task CompleteAsync(RosterChange change, byte[] owner, byte[] contact, DeferredIqReply reply)
+    private async Task CompleteAsync(ValueTask<RosterChange> pending, byte[] owner, byte[] contact, DeferredIqReply reply)
     {
         try
         {
-            var version = await change.Durable;
+            var change = await pending;
+            var version = change.Version;
 
             // RFC 6121 §2.3.2: the result to the requester, then the push to every interested resource.
             reply.ReplyResult();

@@ -37,4 +37,31 @@ internal static class RosterItems
     /// <summary>True when a hidden record no longer remembers anything and can be deleted.</summary>
     public static bool IsEmptyHidden(RosterItemRecord item)
         => item.Hidden && !item.PendingIn && !item.PreApproved && item.Subscription == SubscriptionState.None && !item.PendingOut;
+
+    /// <summary>True when two records (one read from the store, one held in memory) say the same.</summary>
+    public static bool SameContent(RosterItemRecord? a, RosterItemRecord? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        if (a.Subscription != b.Subscription || a.PendingIn != b.PendingIn || a.PendingOut != b.PendingOut
+            || a.PreApproved != b.PreApproved || a.Hidden != b.Hidden || (a.Name is null) != (b.Name is null)
+            || !a.Name.AsSpan().SequenceEqual(b.Name) || !a.PendingInStanza.AsSpan().SequenceEqual(b.PendingInStanza)
+            || a.Groups.Count != b.Groups.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Groups.Count; i++)
+        {
+            if (!a.Groups[i].AsSpan().SequenceEqual(b.Groups[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
