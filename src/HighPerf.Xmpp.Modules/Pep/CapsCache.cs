@@ -14,10 +14,8 @@ namespace HighPerf.Xmpp.Modules.Pep;
 /// kept for every later session with that hash, after the answer was verified against the hash. A session's
 /// features say which PEP nodes it wants notifications of (node + "+notify", XEP-0163 §4.4).
 /// </summary>
-internal sealed class CapsCache
+internal sealed class CapsCache(PepOptions options)
 {
-    private const int MaxKnownHashes = 10_000;
-    private const int MaxPendingQueries = 1_000;
     private const string QueryIdPrefix = "pepcaps-";
 
     private readonly ConcurrentDictionary<string, HashSet<string>> _known = new(StringComparer.Ordinal);
@@ -105,7 +103,7 @@ internal sealed class CapsCache
             features = CapsVerifier.Verify(query, pending.Hash, pending.Ver);
         }
 
-        if (features is not null && _known.Count < MaxKnownHashes)
+        if (features is not null && _known.Count < options.MaxCapsHashes)
         {
             _known.TryAdd(pending.Key, features);
         }
@@ -152,7 +150,7 @@ internal sealed class CapsCache
 
     private void Ask(XmppSession session, string key, string hash, string ver, string node)
     {
-        if (_pending.Count >= MaxPendingQueries)
+        if (_pending.Count >= options.MaxPendingCapsQueries)
         {
             return;
         }

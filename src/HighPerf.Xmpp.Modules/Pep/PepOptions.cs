@@ -11,4 +11,10 @@ public sealed class PepOptions
 
     /// <summary>Largest item payload, in bytes.</summary>
     public int MaxItemBytes { get; init; } = 256 * 1024;
+
+    /// <summary>Most caps hashes whose verified features are kept.</summary>
+    public int MaxCapsHashes { get; init; } = 10_000;
+
+    /// <summary>Most caps disco#info queries waiting for an answer, over the whole server.</summary>
+    public int MaxPendingCapsQueries { get; init; } = 1000;
 }
