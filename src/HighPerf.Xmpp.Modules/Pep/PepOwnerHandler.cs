@@ -112,10 +112,11 @@ internal sealed class PepOwnerHandler(PepOptions options, PepNotifier notifier, 
             return;
         }
 
-        _ = DeleteAsync(request.Defer(), pep, owner, node, PepNodeConfig.Decode(record.Configuration).Access);
+        var config = PepNodeConfig.Decode(record.Configuration);
+        _ = DeleteAsync(request.Defer(), pep, owner, node, config.Access, config.NotifyDelete);
     }
 
-    private async Task DeleteAsync(DeferredIqReply reply, IPepStore pep, byte[] owner, byte[] node, PepAccess access)
+    private async Task DeleteAsync(DeferredIqReply reply, IPepStore pep, byte[] owner, byte[] node, PepAccess access, bool notify)
     {
         bool deleted;
         try
@@ -136,6 +137,11 @@ internal sealed class PepOwnerHandler(PepOptions options, PepNotifier notifier, 
         }
 
         reply.ReplyResult();
+        if (!notify)
+        {
+            return; // pubsub#notify_delete false
+        }
+
         using var writer = new PooledBufferWriter(256);
         writer.Write("<delete"u8);
         EscapingWriter.WriteEscapedAttribute(writer, "node"u8, node);

@@ -272,10 +272,13 @@ internal sealed class PepPubsubHandler(PepOptions options, PepNotifier notifier,
             return;
         }
 
-        _ = RetractAsync(request.Defer(), pep, owner, node, id, PepNodeConfig.Decode(record.Configuration).Access);
+        // XEP-0060 §7.2.2.1: notified when the node says so (pubsub#notify_retract) or the publisher asks (notify='true').
+        var config = PepNodeConfig.Decode(record.Configuration);
+        var asked = retract.TryGetAttribute("notify"u8, out var notify) && (notify.SequenceEqual("true"u8) || notify.SequenceEqual("1"u8));
+        _ = RetractAsync(request.Defer(), pep, owner, node, id, config.Access, config.NotifyRetract || asked);
     }
 
-    private async Task RetractAsync(DeferredIqReply reply, IPepStore pep, byte[] owner, byte[] node, byte[] id, PepAccess access)
+    private async Task RetractAsync(DeferredIqReply reply, IPepStore pep, byte[] owner, byte[] node, byte[] id, PepAccess access, bool notify)
     {
         bool removed;
         try
@@ -296,6 +299,11 @@ internal sealed class PepPubsubHandler(PepOptions options, PepNotifier notifier,
         }
 
         reply.ReplyResult();
+        if (!notify)
+        {
+            return;
+        }
+
         using var writer = new PooledBufferWriter(256);
         writer.Write("<items"u8);
         EscapingWriter.WriteEscapedAttribute(writer, "node"u8, node);
