@@ -29,33 +29,45 @@ internal sealed class CapsCache(PepOptions options)
         => _sessions.TryGetValue(session, out var caps) ? caps.Features : null;
 
     /// <summary>
-    /// Reads the caps of an available presence. Returns true when the session's features are known now and
-    /// they are new for the session (the caller sends it the last items); false when unchanged, absent or asked.
+    /// Reads the caps of an available presence. Returns what the session is due now (its features, and those it
+    /// had the last items for already in this availability) when its features are known and either it was not
+    /// available before or its caps changed; null when nothing is due (a repeated presence with the same caps, no
+    /// caps, or the features are being asked).
     /// </summary>
-    public bool OnAvailable(XmppSession session, in XmlElement presence)
+    public LastItemsDue? OnAvailable(XmppSession session, in XmlElement presence)
     {
         var reader = XmlElementReader.Create(presence.Raw, XmppNames.NsClient);
+        var current = _sessions.GetOrAdd(session, static _ => new SessionCaps());
         if (!reader.TryGetChild("c"u8, PepNames.CapsNs, out var c) || !c.TryGetAttribute("hash"u8, out _) || !c.TryGetAttribute("ver"u8, out _))
         {
-            return false; // no caps, or legacy caps (XEP-0115 v1.3 without 'hash') whose features cannot be verified
+            // No caps, or legacy caps (XEP-0115 v1.3 without 'hash') whose features cannot be verified: nothing
+            // wanted, but the session is available (a later presence with caps is not a return from unavailable).
+            lock (current)
+            {
+                current.Available = true;
+            }
+
+            return null;
         }
 
         var hash = CapsText.Attribute(c, "hash"u8);
         var ver = CapsText.Attribute(c, "ver"u8);
         var key = hash + " " + ver;
-        var current = _sessions.GetOrAdd(session, static _ => new SessionCaps());
         lock (current)
         {
+            var wasAvailable = current.Available;
+            current.Available = true;
             if (current.Key == key)
             {
-                return false;
+                // The same caps again: due only when coming back from unavailable (XEP-0163 §4.3.2).
+                return wasAvailable || current.Features is null ? null : current.TakeDue();
             }
 
             current.Key = key;
             if (_known.TryGetValue(key, out var features))
             {
                 current.Features = features;
-                return true;
+                return current.TakeDue();
             }
 
             current.Features = null;
@@ -67,20 +79,33 @@ internal sealed class CapsCache(PepOptions options)
             waiting.Add(session);
             if (waiting.Count > 1)
             {
-                return false; // asked already: one query per new hash
+                return null; // asked already: one query per new hash
             }
         }
 
         Ask(session, key, hash, ver, CapsText.Attribute(c, "node"u8));
-        return false;
+        return null;
+    }
+
+    /// <summary>An unavailable presence: the next available one brings the last items again.</summary>
+    public void OnUnavailable(XmppSession session)
+    {
+        if (_sessions.TryGetValue(session, out var current))
+        {
+            lock (current)
+            {
+                current.Available = false;
+                current.Sent = null;
+            }
+        }
     }
 
     /// <summary>
     /// Takes the answer to one of our disco#info queries (an iq result or error the session sent to the server)
-    /// and returns the sessions whose features became known (empty when none). False when the iq is not an
-    /// answer of ours.
+    /// and returns the available sessions whose features became known, with what each is due (empty when none).
+    /// False when the iq is not an answer of ours.
     /// </summary>
-    public bool TryTakeAnswer(XmppSession sender, in XmlElement iq, out List<XmppSession> resolved)
+    public bool TryTakeAnswer(XmppSession sender, in XmlElement iq, out List<(XmppSession Session, LastItemsDue Due)> resolved)
     {
         resolved = [];
         var id = iq.IdValue;
@@ -124,7 +149,10 @@ internal sealed class CapsCache(PepOptions options)
                         if (caps.Key == pending.Key)
                         {
                             caps.Features = features;
-                            resolved.Add(session);
+                            if (caps.Available)
+                            {
+                                resolved.Add((session, caps.TakeDue()));
+                            }
                         }
                     }
                 }
@@ -173,7 +201,23 @@ internal sealed class CapsCache(PepOptions options)
         public string? Key { get; set; }
 
         public HashSet<string>? Features { get; set; }
+
+        /// <summary>Between an available and an unavailable presence.</summary>
+        public bool Available { get; set; }
+
+        /// <summary>The features the last items were sent for in this availability (null: none yet).</summary>
+        public HashSet<string>? Sent { get; set; }
+
+        public LastItemsDue TakeDue()
+        {
+            var due = new LastItemsDue(Features!, Sent);
+            Sent = Features;
+            return due;
+        }
     }
 
     private sealed record PendingQuery(XmppSession Session, string Key, string Hash, string Ver);
 }
+
+/// <summary>A session's features, and those whose last items it already had in this availability (null: none).</summary>
+internal sealed record LastItemsDue(HashSet<string> Features, HashSet<string>? AlreadySent);

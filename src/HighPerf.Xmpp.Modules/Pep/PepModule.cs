@@ -53,20 +53,27 @@ public sealed class PepModule : IXmppModule, IStanzaInterceptor, ISessionObserve
     {
         if (kind == StanzaKind.Presence && to.IsEmpty && element.TypeValue.IsEmpty)
         {
-            // A broadcast available presence: its caps say what the session wants; new interests bring the last items.
-            if (_caps.OnAvailable(sender, element))
+            // A broadcast available presence: its caps say what the session wants; new interests, or coming back
+            // from unavailable, bring the last items (a repeated presence of an available session brings none).
+            if (_caps.OnAvailable(sender, element) is { } due)
             {
-                _notifier!.SendLastItems(sender);
+                _notifier!.SendLastItems(sender, due);
             }
 
             return true;
         }
 
+        if (kind == StanzaKind.Presence && to.IsEmpty && element.TypeValue.SequenceEqual("unavailable"u8))
+        {
+            _caps.OnUnavailable(sender);
+            return true;
+        }
+
         if (kind == StanzaKind.Iq && (to.IsEmpty || to.SequenceEqual(sender.Domain)) && _caps.TryTakeAnswer(sender, element, out var resolved))
         {
-            foreach (var session in resolved)
+            foreach (var (session, due) in resolved)
             {
-                _notifier!.SendLastItems(session);
+                _notifier!.SendLastItems(session, due);
             }
 
             return false; // our own disco#info query's answer: nothing to route

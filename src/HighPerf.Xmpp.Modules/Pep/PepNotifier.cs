@@ -37,23 +37,19 @@ internal sealed class PepNotifier(XmppServer server, CapsCache caps)
         }
     }
 
-    /// <summary>XEP-0163 §4.3.2: the newest item of every node the session wants, from its own account and from
-    /// the contacts whose presence it receives.</summary>
-    public void SendLastItems(XmppSession session)
+    /// <summary>XEP-0163 §4.3.2: the newest item of every node the session wants (and did not have in this
+    /// availability already) whose pubsub#send_last_published_item is on_sub_and_presence, from its own account and
+    /// from the contacts whose presence it receives.</summary>
+    public void SendLastItems(XmppSession session, LastItemsDue due)
     {
-        if (caps.FeaturesOf(session) is not { } features)
-        {
-            return;
-        }
-
         var self = session.BareJid.ToArray();
-        SendLastItemsOf(session, self, self, features);
+        SendLastItemsOf(session, self, self, due);
         foreach (var item in server.Store.Rosters.GetAll(self))
         {
             if (item.Subscription is SubscriptionState.To or SubscriptionState.Both
                 && server.Store.Rosters.Get(item.Jid, self) is { Subscription: SubscriptionState.From or SubscriptionState.Both })
             {
-                SendLastItemsOf(session, item.Jid, self, features);
+                SendLastItemsOf(session, item.Jid, self, due);
             }
         }
     }
@@ -70,19 +66,20 @@ internal sealed class PepNotifier(XmppServer server, CapsCache caps)
         writer.Write("</item></items>"u8);
     }
 
-    private void SendLastItemsOf(XmppSession session, byte[] owner, byte[] self, HashSet<string> features)
+    private void SendLastItemsOf(XmppSession session, byte[] owner, byte[] self, LastItemsDue due)
     {
         var pep = server.Store.Pep;
         foreach (var node in pep.GetNodes(owner))
         {
-            var name = System.Text.Encoding.UTF8.GetString(node);
-            if (!features.Contains(name + "+notify") || pep.GetNode(owner, node) is not { ItemIds.Count: > 0 } record)
+            var notify = System.Text.Encoding.UTF8.GetString(node) + "+notify";
+            if (!due.Features.Contains(notify) || due.AlreadySent?.Contains(notify) == true
+                || pep.GetNode(owner, node) is not { ItemIds.Count: > 0 } record)
             {
                 continue;
             }
 
             var config = PepNodeConfig.Decode(record.Configuration);
-            if (config.Access == PepAccess.Whitelist && !owner.AsSpan().SequenceEqual(self))
+            if (!config.SendLastOnPresence || (config.Access == PepAccess.Whitelist && !owner.AsSpan().SequenceEqual(self)))
             {
                 continue;
             }
