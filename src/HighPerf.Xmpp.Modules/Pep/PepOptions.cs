@@ -17,4 +17,10 @@ public sealed class PepOptions
 
     /// <summary>Most caps disco#info queries waiting for an answer, over the whole server.</summary>
     public int MaxPendingCapsQueries { get; init; } = 1000;
+
+    /// <summary>Most caps disco#info queries waiting for an answer from the sessions of one account.</summary>
+    public int MaxPendingCapsQueriesPerAccount { get; init; } = 4;
+
+    /// <summary>Seconds a caps query waits for its answer; after that a later presence with the hash asks again.</summary>
+    public int CapsQueryTimeoutSeconds { get; init; } = 30;
 }

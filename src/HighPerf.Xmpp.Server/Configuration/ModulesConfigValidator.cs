@@ -44,6 +44,8 @@ internal static class ModulesConfigValidator
         RequireRange(pep.MaxItemBytes, 1, config.Limits.MaxStanzaBytes, "modules.pep.maxItemBytes");
         RequireRange(pep.MaxCapsHashes, 1, 1_000_000, "modules.pep.maxCapsHashes");
         RequireRange(pep.MaxPendingCapsQueries, 1, 100_000, "modules.pep.maxPendingCapsQueries");
+        RequireRange(pep.MaxPendingCapsQueriesPerAccount, 1, pep.MaxPendingCapsQueries, "modules.pep.maxPendingCapsQueriesPerAccount");
+        RequireRange(pep.CapsQueryTimeoutSeconds, 1, 3600, "modules.pep.capsQueryTimeoutSeconds");
         ValidateMuc(config);
         FileTransferConfigValidator.Validate(config);
     }

@@ -66,6 +66,8 @@ internal static partial class ModuleOptions
         MaxItemBytes = config.Modules.Pep.MaxItemBytes,
         MaxCapsHashes = config.Modules.Pep.MaxCapsHashes,
         MaxPendingCapsQueries = config.Modules.Pep.MaxPendingCapsQueries,
+        MaxPendingCapsQueriesPerAccount = config.Modules.Pep.MaxPendingCapsQueriesPerAccount,
+        CapsQueryTimeoutSeconds = config.Modules.Pep.CapsQueryTimeoutSeconds,
     };
 
     public static VersionOptions Version(ServerConfig config) => new()
