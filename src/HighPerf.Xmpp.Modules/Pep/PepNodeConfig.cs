@@ -8,8 +8,8 @@ namespace HighPerf.Xmpp.Modules.Pep;
 /// <summary>
 /// A node's configuration (XEP-0060 §16.4 pubsub#node_config, the fields a PEP node supports): who may see its
 /// items, whether they are kept and how many, which events are notified and whether the last item goes out on
-/// presence. Stored as <c>[version 2][access][persist][max items:4][flags]</c>; version 1 (without flags) reads
-/// with the defaults.
+/// presence. Stored as <c>[version 2][access][persist][max items:4][flags]</c>, then the whitelist members
+/// (<see cref="PepWhitelist"/>); version 1 (without flags) reads with the defaults.
 /// </summary>
 internal readonly record struct PepNodeConfig(PepAccess Access, bool PersistItems, int MaxItems, bool NotifyRetract, bool NotifyDelete, bool SendLastOnPresence)
 {
@@ -44,7 +44,7 @@ internal readonly record struct PepNodeConfig(PepAccess Access, bool PersistItem
 
     public static PepNodeConfig Decode(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < 7 || bytes[1] > (byte)PepAccess.Whitelist || (bytes[0] == 1 ? bytes.Length != 7 : bytes[0] != Version || bytes.Length != EncodedLength))
+        if (bytes.Length < 7 || bytes[1] > (byte)PepAccess.Whitelist || (bytes[0] == 1 ? bytes.Length != 7 : bytes[0] != Version || bytes.Length < EncodedLength))
         {
             throw new InvalidDataException("Unreadable PEP node configuration.");
         }

@@ -8,8 +8,9 @@ namespace HighPerf.Xmpp.Modules.Pep;
 
 /// <summary>
 /// Sends a node's events (XEP-0060 §7.1.2 items, §7.2.2 retractions, §8.4.2 deletion) as headline messages from
-/// the owner's bare JID to every available session that wants them: the owner's own sessions and, unless the node
-/// is whitelist, those of contacts the owner shares presence with (subscription from or both), in each case only
+/// the owner's bare JID to every available session that wants them: the owner's own sessions and those of the
+/// whitelist members of a whitelist node, or of the contacts the owner shares presence with (subscription from or
+/// both) for other nodes, in each case only
 /// where the session's caps include node+notify (XEP-0163 §4.4). Also sends the last items to a session that
 /// became available (§4.3.2).
 /// </summary>
@@ -17,14 +18,22 @@ internal sealed class PepNotifier(XmppServer server, CapsCache caps)
 {
     private long _nextId;
 
-    /// <summary>Sends <paramref name="eventPayload"/> (the inside of &lt;event/&gt;) to everyone interested in the node.</summary>
-    public void Broadcast(ReadOnlySpan<byte> owner, string node, PepAccess access, ReadOnlySpan<byte> eventPayload)
+    /// <summary>
+    /// Sends <paramref name="eventPayload"/> (the inside of &lt;event/&gt;) to everyone interested in the node, as
+    /// its stored <paramref name="configuration"/> says: a whitelist node's members, any other node's contacts.
+    /// </summary>
+    public void Broadcast(ReadOnlySpan<byte> owner, string node, ReadOnlySpan<byte> configuration, ReadOnlySpan<byte> eventPayload)
     {
         var notify = node + "+notify";
         using var writer = new PooledBufferWriter(256 + eventPayload.Length);
         SendToUser(owner, owner, notify, eventPayload, writer);
-        if (access == PepAccess.Whitelist)
+        if (PepNodeConfig.Decode(configuration).Access == PepAccess.Whitelist)
         {
+            foreach (var member in PepWhitelist.Read(configuration))
+            {
+                SendToUser(owner, member, notify, eventPayload, writer);
+            }
+
             return;
         }
 
@@ -79,7 +88,8 @@ internal sealed class PepNotifier(XmppServer server, CapsCache caps)
             }
 
             var config = PepNodeConfig.Decode(record.Configuration);
-            if (!config.SendLastOnPresence || (config.Access == PepAccess.Whitelist && !owner.AsSpan().SequenceEqual(self)))
+            if (!config.SendLastOnPresence || (config.Access == PepAccess.Whitelist && !owner.AsSpan().SequenceEqual(self)
+                                                && !PepWhitelist.Contains(PepWhitelist.Read(record.Configuration), self)))
             {
                 continue;
             }

@@ -14,6 +14,8 @@ public sealed class PepLimitsTests
     [InlineData("\"maxItemBytes\": 300000", "modules.pep.maxItemBytes")]
     [InlineData("\"maxCapsHashes\": 0", "modules.pep.maxCapsHashes")]
     [InlineData("\"maxPendingCapsQueries\": -1", "modules.pep.maxPendingCapsQueries")]
+    [InlineData("\"capsQueryTimeoutSeconds\": 0", "modules.pep.capsQueryTimeoutSeconds")]
+    [InlineData("\"maxPendingCapsQueriesPerAccount\": 2000", "modules.pep.maxPendingCapsQueriesPerAccount")]
     [InlineData("\"maxItemsPerNod\": 5", "maxItemsPerNod")]
     public void A_bad_pep_limit_is_refused_naming_its_key(string pepJson, string key)
     {
