@@ -120,8 +120,9 @@ internal sealed class CapsCache(PepOptions options)
                     waiting.Add(session);
                 }
 
-                // One query per hash at a time; none over the bounds (a later presence asks again).
-                query = _pendingByKey.ContainsKey(key) ? null : TryAsk(session, key, hash, ver, CapsText.Attribute(c, "node"u8));
+                // One query per hash at a time; none over the bounds (a later presence asks again); never the same
+                // session again for a hash it answered unusably.
+                query = _pendingByKey.ContainsKey(key) || current.Refused == key ? null : TryAsk(session, key, hash, ver, CapsText.Attribute(c, "node"u8));
             }
         }
 
@@ -210,6 +211,10 @@ internal sealed class CapsCache(PepOptions options)
         if (features is not null)
         {
             Resolve(sender, pending.Key, features, resolved);
+        }
+        else if (_sessions.TryGetValue(sender, out var refused))
+        {
+            refused.Refused = pending.Key;
         }
 
         XmppSession? next = null;
@@ -364,6 +369,9 @@ internal sealed class CapsCache(PepOptions options)
         public string? Key { get; set; }
 
         public HashSet<string>? Features { get; set; }
+
+        /// <summary>A hash this session answered with an error or a malformed answer: it is not asked it again.</summary>
+        public string? Refused { get; set; }
 
         /// <summary>Between an available and an unavailable presence.</summary>
         public bool Available { get; set; }

@@ -113,4 +113,17 @@ public sealed class CapsQueryTests : IAsyncLifetime
         await laptop.ExpectEventAsync("alice@localhost", Nick);
         Assert.DoesNotContain(await phone.SyncAsync(), e => IsEvent(e, "alice@localhost", Nick));
     }
+
+    [Fact]
+    public async Task A_session_that_answers_a_caps_query_with_an_error_is_not_asked_again()
+    {
+        var ver = Ver(FeaturesNotifying("urn:example:refused"));
+        await using var carol = await _server.LoginAsync("carol", "pc");
+        await carol.SendAsync(Presence(ver));
+        var query = await carol.ExpectAsync(IsCapsQuery);
+        await carol.SendAsync($"<iq type='error' id='{query.Attribute("id")!.Value}' to='{query.Attribute("from")!.Value}'><error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+        await carol.SendAsync(Presence(ver, "<show>away</show>"));
+        await carol.SendAsync(Presence(ver));
+        Assert.DoesNotContain(await UntilBarrierAsync(carol), IsCapsQuery);
+    }
 }
