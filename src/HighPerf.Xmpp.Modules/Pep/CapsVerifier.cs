@@ -12,10 +12,14 @@ namespace HighPerf.Xmpp.Modules.Pep;
 /// </summary>
 internal static class CapsVerifier
 {
-    /// <summary>The answer's features, or null when the answer does not hash to <paramref name="ver"/>.</summary>
+    /// <summary>
+    /// The answer's features, or null when the answer is malformed (§5.4: duplicate features, a form without a
+    /// single hidden FORM_TYPE); <paramref name="verified"/> says whether it hashes to <paramref name="ver"/>.
+    /// </summary>
     [SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "XEP-0115 names sha-1 as the hash every client uses; it identifies feature sets, it protects no secret.")]
-    public static HashSet<string>? Verify(XmlElementReader query, string hash, string ver)
+    public static HashSet<string>? Verify(XmlElementReader query, string hash, string ver, out bool verified)
     {
+        verified = false;
         var identities = new List<string>();
         var features = new List<string>();
         var forms = new List<(string FormType, string Text)>();
@@ -73,7 +77,8 @@ internal static class CapsVerifier
             "sha-256" => SHA256.HashData(bytes),
             _ => null,
         };
-        return digest is not null && Convert.ToBase64String(digest) == ver ? new HashSet<string>(features, StringComparer.Ordinal) : null;
+        verified = digest is not null && Convert.ToBase64String(digest) == ver;
+        return new HashSet<string>(features, StringComparer.Ordinal);
     }
 
     private static (string FormType, string Text)? FormText(XmlElementReader form)

@@ -9,6 +9,6 @@ internal enum PepAccess : byte
     /// <summary>Anyone.</summary>
     Open = 1,
 
-    /// <summary>The owner only (the whitelist has no other entries: affiliations are not managed).</summary>
+    /// <summary>The owner and the members the owner named (XEP-0060 §8.9).</summary>
     Whitelist = 2,
 }

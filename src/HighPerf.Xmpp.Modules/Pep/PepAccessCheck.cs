@@ -6,8 +6,9 @@ namespace HighPerf.Xmpp.Modules.Pep;
 internal static class PepAccessCheck
 {
     /// <summary>The error to answer <paramref name="requester"/> with, or null when it may read the node.</summary>
-    public static byte[]? Refusal(IRosterStore rosters, ReadOnlySpan<byte> owner, ReadOnlySpan<byte> requester, PepAccess access)
+    public static byte[]? Refusal(IRosterStore rosters, ReadOnlySpan<byte> owner, ReadOnlySpan<byte> requester, PepNodeRecord record)
     {
+        var access = PepNodeConfig.Decode(record.Configuration).Access;
         if (owner.SequenceEqual(requester) || access == PepAccess.Open)
         {
             return null;
@@ -15,7 +16,7 @@ internal static class PepAccessCheck
 
         if (access == PepAccess.Whitelist)
         {
-            return PepNames.ClosedNode.ToArray();
+            return PepWhitelist.Contains(PepWhitelist.Read(record.Configuration), requester) ? null : PepNames.ClosedNode.ToArray();
         }
 
         return rosters.Get(owner, requester) is { Subscription: SubscriptionState.From or SubscriptionState.Both }

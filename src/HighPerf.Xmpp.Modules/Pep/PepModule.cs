@@ -14,14 +14,21 @@ namespace HighPerf.Xmpp.Modules.Pep;
 /// notifications go to sessions whose XEP-0115 caps ask for them (<see cref="CapsCache"/>), read from their
 /// available presence, which also brings them the last items.
 /// </summary>
-public sealed class PepModule(PepOptions options) : IXmppModule, IStanzaInterceptor, ISessionObserver
+public sealed class PepModule : IXmppModule, IStanzaInterceptor, ISessionObserver
 {
-    private readonly CapsCache _caps = new();
+    private readonly PepOptions _options;
+    private readonly CapsCache _caps;
     private PepNotifier? _notifier;
 
     public PepModule()
         : this(new PepOptions())
     {
+    }
+
+    public PepModule(PepOptions options)
+    {
+        _options = options;
+        _caps = new CapsCache(options);
     }
 
     public string Name => "pep";
@@ -30,8 +37,8 @@ public sealed class PepModule(PepOptions options) : IXmppModule, IStanzaIntercep
     {
         var logger = server.LoggerFactory.CreateLogger("HighPerf.Xmpp.Modules");
         _notifier = new PepNotifier(server, _caps);
-        registry.AddIqHandler(PepNames.Ns, "pubsub"u8, IqTarget.AnyAccount, new PepPubsubHandler(options, _notifier, logger));
-        registry.AddIqHandler(PepNames.OwnerNs, "pubsub"u8, IqTarget.AnyAccount, new PepOwnerHandler(options, _notifier, logger));
+        registry.AddIqHandler(PepNames.Ns, "pubsub"u8, IqTarget.AnyAccount, new PepPubsubHandler(_options, _notifier, logger));
+        registry.AddIqHandler(PepNames.OwnerNs, "pubsub"u8, IqTarget.AnyAccount, new PepOwnerHandler(_options, _notifier, logger));
         registry.AddInterceptor(this);
         registry.AddSessionObserver(this);
         var disco = DiscoContext.For(server);
@@ -46,20 +53,27 @@ public sealed class PepModule(PepOptions options) : IXmppModule, IStanzaIntercep
     {
         if (kind == StanzaKind.Presence && to.IsEmpty && element.TypeValue.IsEmpty)
         {
-            // A broadcast available presence: its caps say what the session wants; new interests bring the last items.
-            if (_caps.OnAvailable(sender, element))
+            // A broadcast available presence: its caps say what the session wants; new interests, or coming back
+            // from unavailable, bring the last items (a repeated presence of an available session brings none).
+            if (_caps.OnAvailable(sender, element) is { } due)
             {
-                _notifier!.SendLastItems(sender);
+                _notifier!.SendLastItems(sender, due);
             }
 
             return true;
         }
 
+        if (kind == StanzaKind.Presence && to.IsEmpty && element.TypeValue.SequenceEqual("unavailable"u8))
+        {
+            _caps.OnUnavailable(sender);
+            return true;
+        }
+
         if (kind == StanzaKind.Iq && (to.IsEmpty || to.SequenceEqual(sender.Domain)) && _caps.TryTakeAnswer(sender, element, out var resolved))
         {
-            foreach (var session in resolved)
+            foreach (var (session, due) in resolved)
             {
-                _notifier!.SendLastItems(session);
+                _notifier!.SendLastItems(session, due);
             }
 
             return false; // our own disco#info query's answer: nothing to route

@@ -36,11 +36,14 @@ internal static class PepNames
         Namespace + "#filtered-notifications",
         Namespace + "#item-ids",
         Namespace + "#last-published",
+        Namespace + "#modify-affiliations",
         Namespace + "#persistent-items",
         Namespace + "#publish",
         Namespace + "#publish-options",
         Namespace + "#retract-items",
+        Namespace + "#retrieve-affiliations",
         Namespace + "#retrieve-items",
+        Namespace + "#retrieve-subscriptions",
     ];
 
     /// <summary>XEP-0060 §7.1.5: publish-options that the existing node does not match.</summary>
@@ -78,4 +81,16 @@ internal static class PepNames
     /// <summary>XEP-0060 §7.1.3.2-like: the account has as many nodes as it may (max-nodes-exceeded).</summary>
     public static ReadOnlySpan<byte> MaxNodesExceeded =>
         "<error type='cancel'><not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><max-nodes-exceeded xmlns='http://jabber.org/protocol/pubsub#errors'/></error>"u8;
+
+    /// <summary>XEP-0060 §6.1.3.7 and kin: a feature the service does not offer (&lt;unsupported feature/&gt;).</summary>
+    public static byte[] Unsupported(ReadOnlySpan<byte> feature)
+    {
+        ReadOnlySpan<byte> head = "<error type='cancel'><feature-not-implemented xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><unsupported xmlns='http://jabber.org/protocol/pubsub#errors' feature='"u8;
+        ReadOnlySpan<byte> tail = "'/></error>"u8;
+        var bytes = new byte[head.Length + feature.Length + tail.Length];
+        head.CopyTo(bytes);
+        feature.CopyTo(bytes.AsSpan(head.Length));
+        tail.CopyTo(bytes.AsSpan(head.Length + feature.Length));
+        return bytes;
+    }
 }

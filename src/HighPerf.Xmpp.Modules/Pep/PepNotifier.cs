@@ -8,8 +8,9 @@ namespace HighPerf.Xmpp.Modules.Pep;
 
 /// <summary>
 /// Sends a node's events (XEP-0060 §7.1.2 items, §7.2.2 retractions, §8.4.2 deletion) as headline messages from
-/// the owner's bare JID to every available session that wants them: the owner's own sessions and, unless the node
-/// is whitelist, those of contacts the owner shares presence with (subscription from or both), in each case only
+/// the owner's bare JID to every available session that wants them: the owner's own sessions and those of the
+/// whitelist members of a whitelist node, or of the contacts the owner shares presence with (subscription from or
+/// both) for other nodes, in each case only
 /// where the session's caps include node+notify (XEP-0163 §4.4). Also sends the last items to a session that
 /// became available (§4.3.2).
 /// </summary>
@@ -17,14 +18,22 @@ internal sealed class PepNotifier(XmppServer server, CapsCache caps)
 {
     private long _nextId;
 
-    /// <summary>Sends <paramref name="eventPayload"/> (the inside of &lt;event/&gt;) to everyone interested in the node.</summary>
-    public void Broadcast(ReadOnlySpan<byte> owner, string node, PepAccess access, ReadOnlySpan<byte> eventPayload)
+    /// <summary>
+    /// Sends <paramref name="eventPayload"/> (the inside of &lt;event/&gt;) to everyone interested in the node, as
+    /// its stored <paramref name="configuration"/> says: a whitelist node's members, any other node's contacts.
+    /// </summary>
+    public void Broadcast(ReadOnlySpan<byte> owner, string node, ReadOnlySpan<byte> configuration, ReadOnlySpan<byte> eventPayload)
     {
         var notify = node + "+notify";
         using var writer = new PooledBufferWriter(256 + eventPayload.Length);
         SendToUser(owner, owner, notify, eventPayload, writer);
-        if (access == PepAccess.Whitelist)
+        if (PepNodeConfig.Decode(configuration).Access == PepAccess.Whitelist)
         {
+            foreach (var member in PepWhitelist.Read(configuration))
+            {
+                SendToUser(owner, member, notify, eventPayload, writer);
+            }
+
             return;
         }
 
@@ -37,23 +46,19 @@ internal sealed class PepNotifier(XmppServer server, CapsCache caps)
         }
     }
 
-    /// <summary>XEP-0163 §4.3.2: the newest item of every node the session wants, from its own account and from
-    /// the contacts whose presence it receives.</summary>
-    public void SendLastItems(XmppSession session)
+    /// <summary>XEP-0163 §4.3.2: the newest item of every node the session wants (and did not have in this
+    /// availability already) whose pubsub#send_last_published_item is on_sub_and_presence, from its own account and
+    /// from the contacts whose presence it receives.</summary>
+    public void SendLastItems(XmppSession session, LastItemsDue due)
     {
-        if (caps.FeaturesOf(session) is not { } features)
-        {
-            return;
-        }
-
         var self = session.BareJid.ToArray();
-        SendLastItemsOf(session, self, self, features);
+        SendLastItemsOf(session, self, self, due);
         foreach (var item in server.Store.Rosters.GetAll(self))
         {
             if (item.Subscription is SubscriptionState.To or SubscriptionState.Both
                 && server.Store.Rosters.Get(item.Jid, self) is { Subscription: SubscriptionState.From or SubscriptionState.Both })
             {
-                SendLastItemsOf(session, item.Jid, self, features);
+                SendLastItemsOf(session, item.Jid, self, due);
             }
         }
     }
@@ -70,19 +75,21 @@ internal sealed class PepNotifier(XmppServer server, CapsCache caps)
         writer.Write("</item></items>"u8);
     }
 
-    private void SendLastItemsOf(XmppSession session, byte[] owner, byte[] self, HashSet<string> features)
+    private void SendLastItemsOf(XmppSession session, byte[] owner, byte[] self, LastItemsDue due)
     {
         var pep = server.Store.Pep;
         foreach (var node in pep.GetNodes(owner))
         {
-            var name = System.Text.Encoding.UTF8.GetString(node);
-            if (!features.Contains(name + "+notify") || pep.GetNode(owner, node) is not { ItemIds.Count: > 0 } record)
+            var notify = System.Text.Encoding.UTF8.GetString(node) + "+notify";
+            if (!due.Features.Contains(notify) || due.AlreadySent?.Contains(notify) == true
+                || pep.GetNode(owner, node) is not { ItemIds.Count: > 0 } record)
             {
                 continue;
             }
 
             var config = PepNodeConfig.Decode(record.Configuration);
-            if (config.Access == PepAccess.Whitelist && !owner.AsSpan().SequenceEqual(self))
+            if (!config.SendLastOnPresence || (config.Access == PepAccess.Whitelist && !owner.AsSpan().SequenceEqual(self)
+                                                && !PepWhitelist.Contains(PepWhitelist.Read(record.Configuration), self)))
             {
                 continue;
             }

@@ -39,9 +39,17 @@ internal sealed class PepOwnerHandler(PepOptions options, PepNotifier notifier, 
             writer.Write("</default></pubsub>"u8);
             request.ReplyResult(writer.WrittenSpan);
         }
+        else if (request.Payload.TryGetChild("affiliations"u8, PepNames.OwnerNs, out var affiliations))
+        {
+            PepAffiliations.Manage(ref request, affiliations, logger);
+        }
+        else if (request.Payload.TryGetChild("subscriptions"u8, PepNames.OwnerNs, out _))
+        {
+            // §8.8: subscriptions follow presence (XEP-0163 §4.4); there are none to manage.
+            request.Defer().ReplyError(PepNames.Unsupported("manage-subscriptions"u8));
+        }
         else
         {
-            // Affiliations and subscriptions management (§8.8, §8.9) are not supported on PEP nodes.
             request.ReplyError(StanzaErrorCondition.FeatureNotImplemented);
         }
     }
@@ -93,7 +101,8 @@ internal sealed class PepOwnerHandler(PepOptions options, PepNotifier notifier, 
             return;
         }
 
-        _ = VCard.StoredThen.ReplyAsync(pep.SetNodeAsync(owner, node, changed.Encode(), changed.StoredItems).AsTask(), request.Defer(), logger, "pep configure");
+        var configuration = PepWhitelist.Encode(changed, PepWhitelist.Read(record.Configuration));
+        _ = VCard.StoredThen.ReplyAsync(pep.SetNodeAsync(owner, node, configuration, changed.StoredItems).AsTask(), request.Defer(), logger, "pep configure");
     }
 
     private void Delete(ref IqRequest request, XmlElementReader delete)
@@ -112,10 +121,10 @@ internal sealed class PepOwnerHandler(PepOptions options, PepNotifier notifier, 
             return;
         }
 
-        _ = DeleteAsync(request.Defer(), pep, owner, node, PepNodeConfig.Decode(record.Configuration).Access);
+        _ = DeleteAsync(request.Defer(), pep, owner, node, record.Configuration, PepNodeConfig.Decode(record.Configuration).NotifyDelete);
     }
 
-    private async Task DeleteAsync(DeferredIqReply reply, IPepStore pep, byte[] owner, byte[] node, PepAccess access)
+    private async Task DeleteAsync(DeferredIqReply reply, IPepStore pep, byte[] owner, byte[] node, byte[] configuration, bool notify)
     {
         bool deleted;
         try
@@ -136,10 +145,15 @@ internal sealed class PepOwnerHandler(PepOptions options, PepNotifier notifier, 
         }
 
         reply.ReplyResult();
+        if (!notify)
+        {
+            return; // pubsub#notify_delete false
+        }
+
         using var writer = new PooledBufferWriter(256);
         writer.Write("<delete"u8);
         EscapingWriter.WriteEscapedAttribute(writer, "node"u8, node);
         writer.Write("/>"u8);
-        notifier.Broadcast(owner, System.Text.Encoding.UTF8.GetString(node), access, writer.WrittenSpan);
+        notifier.Broadcast(owner, System.Text.Encoding.UTF8.GetString(node), configuration, writer.WrittenSpan);
     }
 }

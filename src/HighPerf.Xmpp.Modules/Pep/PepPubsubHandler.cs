@@ -44,10 +44,26 @@ internal sealed class PepPubsubHandler(PepOptions options, PepNotifier notifier,
         {
             Items(ref request, action);
         }
+        else if (request.Type == IqType.Get && name.SequenceEqual("subscriptions"u8))
+        {
+            PepAffiliations.Subscriptions(ref request, action);
+        }
+        else if (request.Type == IqType.Get && name.SequenceEqual("affiliations"u8))
+        {
+            PepAffiliations.Affiliations(ref request, action);
+        }
+        else if (name.SequenceEqual("subscribe"u8) || name.SequenceEqual("unsubscribe"u8))
+        {
+            // XEP-0163 §4.4: PEP subscriptions follow the presence subscription; explicit ones are not offered (§6.1.3.7).
+            request.Defer().ReplyError(PepNames.Unsupported("subscribe"u8));
+        }
+        else if (name.SequenceEqual("options"u8))
+        {
+            request.Defer().ReplyError(PepNames.Unsupported("subscription-options"u8));
+        }
         else if (request.Type == IqType.Get)
         {
-            request.ReplyError(name.SequenceEqual("subscriptions"u8) || name.SequenceEqual("affiliations"u8) || name.SequenceEqual("options"u8)
-                ? StanzaErrorCondition.FeatureNotImplemented : StanzaErrorCondition.BadRequest);
+            request.ReplyError(StanzaErrorCondition.BadRequest);
         }
         else if (request.Target != IqTarget.OwnAccount)
         {
@@ -67,7 +83,6 @@ internal sealed class PepPubsubHandler(PepOptions options, PepNotifier notifier,
         }
         else
         {
-            // Subscriptions to PEP nodes are implicit (presence subscription + caps, XEP-0163 §4.4).
             request.ReplyError(StanzaErrorCondition.FeatureNotImplemented);
         }
     }
@@ -88,8 +103,7 @@ internal sealed class PepPubsubHandler(PepOptions options, PepNotifier notifier,
             return;
         }
 
-        var config = PepNodeConfig.Decode(record.Configuration);
-        if (PepAccessCheck.Refusal(store.Rosters, owner, request.Session.BareJid, config.Access) is { } refusal)
+        if (PepAccessCheck.Refusal(store.Rosters, owner, request.Session.BareJid, record) is { } refusal)
         {
             request.Defer().ReplyError(refusal);
             return;
@@ -237,7 +251,7 @@ internal sealed class PepPubsubHandler(PepOptions options, PepNotifier notifier,
 
         // A publish to an existing node keeps that node's configuration (the store's), so read it for the notification.
         var stored = pep.GetNode(owner, node);
-        var access = stored is null ? config.Access : PepNodeConfig.Decode(stored.Configuration).Access;
+        var configuration = stored?.Configuration ?? config.Encode();
         using var writer = new PooledBufferWriter(256 + payload.Length);
         writer.Write("<pubsub xmlns='http://jabber.org/protocol/pubsub'><publish"u8);
         EscapingWriter.WriteEscapedAttribute(writer, "node"u8, node);
@@ -247,7 +261,7 @@ internal sealed class PepPubsubHandler(PepOptions options, PepNotifier notifier,
         reply.ReplyResult(writer.WrittenSpan);
         writer.Reset();
         PepNotifier.WriteItem(writer, node, id, payload);
-        notifier.Broadcast(owner, System.Text.Encoding.UTF8.GetString(node), access, writer.WrittenSpan);
+        notifier.Broadcast(owner, System.Text.Encoding.UTF8.GetString(node), configuration, writer.WrittenSpan);
     }
 
     private void Retract(ref IqRequest request, XmlElementReader retract)
@@ -272,10 +286,13 @@ internal sealed class PepPubsubHandler(PepOptions options, PepNotifier notifier,
             return;
         }
 
-        _ = RetractAsync(request.Defer(), pep, owner, node, id, PepNodeConfig.Decode(record.Configuration).Access);
+        // XEP-0060 §7.2.2.1: notified when the node says so (pubsub#notify_retract) or the publisher asks (notify='true').
+        var config = PepNodeConfig.Decode(record.Configuration);
+        var asked = retract.TryGetAttribute("notify"u8, out var notify) && (notify.SequenceEqual("true"u8) || notify.SequenceEqual("1"u8));
+        _ = RetractAsync(request.Defer(), pep, owner, node, id, record.Configuration, config.NotifyRetract || asked);
     }
 
-    private async Task RetractAsync(DeferredIqReply reply, IPepStore pep, byte[] owner, byte[] node, byte[] id, PepAccess access)
+    private async Task RetractAsync(DeferredIqReply reply, IPepStore pep, byte[] owner, byte[] node, byte[] id, byte[] configuration, bool notify)
     {
         bool removed;
         try
@@ -296,13 +313,18 @@ internal sealed class PepPubsubHandler(PepOptions options, PepNotifier notifier,
         }
 
         reply.ReplyResult();
+        if (!notify)
+        {
+            return;
+        }
+
         using var writer = new PooledBufferWriter(256);
         writer.Write("<items"u8);
         EscapingWriter.WriteEscapedAttribute(writer, "node"u8, node);
         writer.Write("><retract"u8);
         EscapingWriter.WriteEscapedAttribute(writer, "id"u8, id);
         writer.Write("/></items>"u8);
-        notifier.Broadcast(owner, System.Text.Encoding.UTF8.GetString(node), access, writer.WrittenSpan);
+        notifier.Broadcast(owner, System.Text.Encoding.UTF8.GetString(node), configuration, writer.WrittenSpan);
     }
 
     private void Create(ref IqRequest request, XmlElementReader create)

@@ -38,6 +38,14 @@ internal static class ModulesConfigValidator
         RequireRange(mam.MaxPageSize, 1, 10_000, "modules.mam.maxPageSize");
         RequireRange(mam.DefaultPageSize, 1, mam.MaxPageSize, "modules.mam.defaultPageSize");
         RequireRange(mam.RetentionDays, 0, 100 * 365, "modules.mam.retentionDays");
+        var pep = modules.Pep;
+        RequireRange(pep.MaxItemsPerNode, 1, 100_000, "modules.pep.maxItemsPerNode");
+        RequireRange(pep.MaxNodesPerAccount, 1, 10_000, "modules.pep.maxNodesPerAccount");
+        RequireRange(pep.MaxItemBytes, 1, config.Limits.MaxStanzaBytes, "modules.pep.maxItemBytes");
+        RequireRange(pep.MaxCapsHashes, 1, 1_000_000, "modules.pep.maxCapsHashes");
+        RequireRange(pep.MaxPendingCapsQueries, 1, 100_000, "modules.pep.maxPendingCapsQueries");
+        RequireRange(pep.MaxPendingCapsQueriesPerAccount, 1, pep.MaxPendingCapsQueries, "modules.pep.maxPendingCapsQueriesPerAccount");
+        RequireRange(pep.CapsQueryTimeoutSeconds, 1, 3600, "modules.pep.capsQueryTimeoutSeconds");
         ValidateMuc(config);
         FileTransferConfigValidator.Validate(config);
     }

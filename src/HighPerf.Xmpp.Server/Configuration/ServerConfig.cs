@@ -143,6 +143,8 @@ public sealed class ModulesConfig
     public ExtDiscoConfig Extdisco { get; set; } = new();
 
     public MamConfig Mam { get; set; } = new();
+
+    public PepConfig Pep { get; set; } = new();
 }
 
 public sealed class LoggingConfig

@@ -47,7 +47,7 @@ public static class ModuleCatalog
         ("blocking", true, static _ => new BlockingModule()),
         // After blocking (a blocked message is not archived), before carbons (copies wait for the archive commit).
         ("mam", true, static c => new MamModule(ModuleOptions.Mam(c))),
-        ("pep", true, static _ => new PepModule()),
+        ("pep", true, static c => new PepModule(ModuleOptions.Pep(c))),
         ("carbons", true, static _ => new CarbonsModule()),
         ("csi", true, static _ => new ClientStateModule()),
         ("register", false, static c => new RegisterModule(ModuleOptions.Register(c))),

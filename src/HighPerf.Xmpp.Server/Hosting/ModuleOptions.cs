@@ -1,6 +1,7 @@
 using HighPerf.Xmpp.Core.StreamManagement;
 using HighPerf.Xmpp.Modules.Disco;
 using HighPerf.Xmpp.Modules.Mam;
+using HighPerf.Xmpp.Modules.Pep;
 using HighPerf.Xmpp.Modules.Push;
 using HighPerf.Xmpp.Modules.Muc;
 using HighPerf.Xmpp.Modules.Register;
@@ -56,6 +57,17 @@ internal static partial class ModuleOptions
         DefaultPageSize = config.Modules.Mam.DefaultPageSize,
         MaxPageSize = config.Modules.Mam.MaxPageSize,
         Retention = TimeSpan.FromDays(config.Modules.Mam.RetentionDays),
+    };
+
+    public static PepOptions Pep(ServerConfig config) => new()
+    {
+        MaxItemsPerNode = config.Modules.Pep.MaxItemsPerNode,
+        MaxNodesPerAccount = config.Modules.Pep.MaxNodesPerAccount,
+        MaxItemBytes = config.Modules.Pep.MaxItemBytes,
+        MaxCapsHashes = config.Modules.Pep.MaxCapsHashes,
+        MaxPendingCapsQueries = config.Modules.Pep.MaxPendingCapsQueries,
+        MaxPendingCapsQueriesPerAccount = config.Modules.Pep.MaxPendingCapsQueriesPerAccount,
+        CapsQueryTimeoutSeconds = config.Modules.Pep.CapsQueryTimeoutSeconds,
     };
 
     public static VersionOptions Version(ServerConfig config) => new()

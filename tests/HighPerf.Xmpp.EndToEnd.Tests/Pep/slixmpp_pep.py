@@ -7,7 +7,8 @@ Two slixmpp clients log in over STARTTLS with SCRAM-SHA-256: alice and bob, mutu
 - alice publishes an avatar (xep_0084: data, then metadata); bob is notified of the metadata and retrieves the data
   by its id.
 - alice publishes a bookmark (XEP-0402, raw payload through xep_0060 with publish-options: whitelist, max items);
-  she reads it back, bob's request is refused (not-allowed).
+  she reads it back, bob's request is refused (not-allowed); she whitelists bob (modify_affiliations), who then
+  reads it and sees his member affiliation; an explicit subscribe is refused (feature-not-implemented).
 Exit code 0 and "OK" on success; on failure the reason goes to stderr and the exit code is 1.
 
 usage: slixmpp_pep.py HOST PORT DOMAIN PASSWORD
@@ -104,6 +105,25 @@ async def main(host, port, domain, password):
     except IqError as error:
         if error.condition != "not-allowed":
             fail(f"bob's bookmark request failed with {error.condition}, not not-allowed")
+
+    # alice whitelists bob (xep_0060 modify_affiliations, XEP-0060 §8.9); bob reads the node and sees his affiliation.
+    await alice["xep_0060"].modify_affiliations(None, BOOKMARKS, affiliations=[(JID(f"bob@{domain}"), "member")], timeout=TIMEOUT)
+    listed = await alice["xep_0060"].get_node_affiliations(None, BOOKMARKS, timeout=TIMEOUT)
+    pairs = sorted((str(a["jid"]), a["affiliation"]) for a in listed["pubsub_owner"]["affiliations"])
+    if pairs != [(f"alice@{domain}", "owner"), (f"bob@{domain}", "member")]:
+        fail(f"the node's affiliations are {pairs}")
+    shared = await bob["xep_0060"].get_items(JID(f"alice@{domain}"), BOOKMARKS, timeout=TIMEOUT)
+    if [item["id"] for item in shared["pubsub"]["items"]] != [f"coven@conference.{domain}"]:
+        fail("bob, whitelisted, did not get the bookmark")
+    mine = await bob["xep_0060"].get_affiliations(JID(f"alice@{domain}"), timeout=TIMEOUT)
+    if [(a["node"], a["affiliation"]) for a in mine["pubsub"]["affiliations"]] != [(BOOKMARKS, "member")]:
+        fail(f"bob's affiliations at alice are {mine['pubsub']['affiliations']}")
+    try:
+        await bob["xep_0060"].subscribe(JID(f"alice@{domain}"), BOOKMARKS, timeout=TIMEOUT)
+        fail("an explicit subscribe to a PEP node succeeded")
+    except IqError as error:
+        if error.condition != "feature-not-implemented":
+            fail(f"subscribe failed with {error.condition}, not feature-not-implemented")
 
     for client in (alice, bob):
         client.disconnect()
