@@ -23,7 +23,12 @@ internal sealed class GroupCommitter : IDisposable
     private readonly int _batchSize;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _signal = new(false);
-    private TaskCompletionSource _generation = NewGeneration();
+    private readonly ManualResetEventSlim _committed = new(false);
+    private readonly Action _onCommitted;
+
+    // Created by the first async waiter of a commit generation and completed by the commit that ends it; while only
+    // listeners wait (the archive's held stanzas) no commit allocates one.
+    private TaskCompletionSource? _generation;
     private long _pending;
     private long _durableAddress;
     private int _urgent;
@@ -42,6 +47,7 @@ internal sealed class GroupCommitter : IDisposable
         _intervalTicks = (long)(interval.TotalSeconds * Stopwatch.Frequency);
         _batchSize = Math.Max(1, batchSize);
         _durableAddress = log.CommittedUntilAddress;
+        _onCommitted = _committed.Set;
         _thread = new Thread(Run) { IsBackground = true, Name = "FASTER group commit" };
         _thread.Start();
     }
@@ -106,7 +112,7 @@ internal sealed class GroupCommitter : IDisposable
     {
         for (var i = 0; i < 2; i++)
         {
-            var generation = Volatile.Read(ref _generation);
+            var generation = Generation();
             Interlocked.Increment(ref _pending);
             Volatile.Write(ref _urgent, 1);
             _signal.Set();
@@ -127,6 +133,7 @@ internal sealed class GroupCommitter : IDisposable
         _signal.Set();
         _thread.Join();
         _signal.Dispose();
+        _committed.Dispose();
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -135,7 +142,7 @@ internal sealed class GroupCommitter : IDisposable
         while (true)
         {
             // Read the generation before re-checking: a commit that completes after this read completes this task.
-            var generation = Volatile.Read(ref _generation);
+            var generation = Generation();
             if (IsDurable(address))
                 return;
             if (_failure is { } failure)
@@ -168,19 +175,19 @@ internal sealed class GroupCommitter : IDisposable
             var started = Stopwatch.GetTimestamp();
             try
             {
-                _log.CommitAsync().AsTask().GetAwaiter().GetResult();
+                CommitAndWait();
             }
             catch (Exception e)
             {
                 _failure = e;
-                Interlocked.Exchange(ref _generation, NewGeneration()).TrySetException(e);
+                Interlocked.Exchange(ref _generation, null)?.TrySetException(e);
                 return;
             }
 
             Volatile.Write(ref _commitTicks, _commitTicks + (Stopwatch.GetTimestamp() - started));
             Volatile.Write(ref _commits, _commits + 1);
             Volatile.Write(ref _durableAddress, tail);
-            Interlocked.Exchange(ref _generation, NewGeneration()).TrySetResult();
+            Interlocked.Exchange(ref _generation, null)?.TrySetResult();
             NotifyListeners();
         }
     }
@@ -233,5 +240,28 @@ internal sealed class GroupCommitter : IDisposable
         }
     }
 
-    private static TaskCompletionSource NewGeneration() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Blocks the commit thread on the commit's own awaiter: no Task wrapper (AsTask) and no per-wait event, so a commit
+    // allocates only what FASTER itself does.
+    private void CommitAndWait() => WaitFor(_log.CommitAsync());
+
+    private void WaitFor(ValueTask commit)
+    {
+        if (!commit.IsCompleted)
+        {
+            _committed.Reset();
+            commit.GetAwaiter().UnsafeOnCompleted(_onCommitted);
+            _committed.Wait();
+        }
+
+        commit.GetAwaiter().GetResult();
+    }
+
+    private TaskCompletionSource Generation()
+    {
+        var current = Volatile.Read(ref _generation);
+        if (current is not null)
+            return current;
+        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return Interlocked.CompareExchange(ref _generation, created, null) ?? created;
+    }
 }

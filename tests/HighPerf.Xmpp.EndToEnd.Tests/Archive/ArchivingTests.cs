@@ -103,6 +103,45 @@ public sealed class ArchivingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_normal_message_with_a_body_is_archived_and_groupchat_or_body_less_normal_ones_are_not()
+    {
+        var (alice, bob) = await PairAsync();
+        await using var _ = alice;
+        await using var __ = bob;
+
+        await alice.SendAsync("<message to='bob@localhost' type='groupchat' id='g'><body>to a room?</body></message>");
+        await alice.SendAsync("<message to='bob@localhost' id='r'><received xmlns='urn:xmpp:receipts' id='x'/></message>");
+        await alice.SendAsync("<message to='bob@localhost' id='plain'><body>no type is normal</body></message>");
+        await alice.SendAsync("<message to='bob@localhost' type='normal' id='typed'><subject>s</subject><body>typed normal</body></message>");
+        var typed = await bob.ExpectAsync(e => (string?)e.Attribute("id") == "typed");
+        Assert.NotNull(StanzaId(typed, "bob@localhost"));
+
+        Assert.Equal(["plain", "typed"], (await bob.QueryResultAsync()).Results.Select(r => (string?)r.Message.Attribute("id")));
+        Assert.Equal(["plain", "typed"], (await alice.QueryResultAsync()).Results.Select(r => (string?)r.Message.Attribute("id")));
+    }
+
+    [Fact]
+    public async Task Each_side_finds_the_message_by_its_own_archive_id()
+    {
+        var (alice, bob) = await PairAsync();
+        await using var _ = alice;
+        await using var __ = bob;
+        await alice.ChatAsync(bob, "one");
+        var delivered = await alice.ChatAsync(bob, "two");
+        await alice.ChatAsync(bob, "three");
+
+        var bobsId = StanzaId(delivered, "bob@localhost")!;
+        Assert.Equal(["two"], (await bob.QueryResultAsync([Field("ids", bobsId)])).Bodies);
+
+        var alices = await alice.QueryResultAsync([Field("with", "bob@localhost")]);
+        Assert.Equal(["one", "two", "three"], alices.Bodies);
+        Assert.All(alices.Results, r => Assert.Equal("alice@localhost/desk", (string?)r.Message.Attribute("from")));
+        var alicesId = alices.Results[1].Id;
+        Assert.Equal(["two"], (await alice.QueryResultAsync([Field("ids", alicesId)])).Bodies);
+        Assert.Equal(["three"], (await alice.QueryResultAsync([Field("after-id", alicesId)])).Bodies);
+    }
+
+    [Fact]
     public async Task A_message_for_an_offline_user_is_archived_and_delivered_later_with_its_stanza_id()
     {
         await using (var alice = await _server.LoginAsync("alice"))

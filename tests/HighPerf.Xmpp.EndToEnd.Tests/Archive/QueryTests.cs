@@ -161,6 +161,89 @@ public sealed class QueryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_that_ends_exactly_at_the_archive_end_is_complete_in_either_direction()
+    {
+        // 30 messages in pages of 10: the third page reaches the end without a further empty page.
+        var forward = new List<bool>();
+        string? after = null;
+        for (var page = 0; page < 3; page++)
+        {
+            var answer = await _alice.QueryResultAsync(rsm: $"<max>10</max>{(after is null ? "" : $"<after>{after}</after>")}");
+            Assert.Equal(M(Span(page * 10, page * 10 + 9)), answer.Bodies);
+            forward.Add(answer.Complete);
+            after = answer.Last;
+        }
+
+        Assert.Equal([false, false, true], forward);
+
+        var backward = new List<bool>();
+        string? before = null;
+        for (var page = 0; page < 3; page++)
+        {
+            var answer = await _alice.QueryResultAsync(rsm: $"<max>10</max>{(before is null ? "<before/>" : $"<before>{before}</before>")}");
+            Assert.Equal(M(Span(20 - page * 10, 29 - page * 10)), answer.Bodies);
+            Assert.Equal((20 - page * 10).ToString(CultureInfo.InvariantCulture), (string?)answer.Set!.Element(Rsm + "first")!.Attribute("index"));
+            backward.Add(answer.Complete);
+            before = answer.First;
+        }
+
+        Assert.Equal([false, false, true], backward);
+
+        // A last page as large as the archive is complete at once.
+        var all = await _alice.QueryResultAsync(rsm: "<max>30</max><before/>");
+        Assert.Equal(M(Span(0, 29)), all.Bodies);
+        Assert.True(all.Complete);
+    }
+
+    [Fact]
+    public async Task After_the_newest_message_the_page_is_empty_and_complete_and_before_the_oldest_too()
+    {
+        var afterNewest = await _alice.QueryResultAsync(rsm: $"<max>5</max><after>{_all[^1].Id}</after>");
+        Assert.Empty(afterNewest.Results);
+        Assert.True(afterNewest.Complete);
+        Assert.Equal(Messages, afterNewest.Count);
+        Assert.Null(afterNewest.First);
+        Assert.Null(afterNewest.Last);
+
+        var beforeOldest = await _alice.QueryResultAsync(rsm: $"<max>5</max><before>{_all[0].Id}</before>");
+        Assert.Empty(beforeOldest.Results);
+        Assert.True(beforeOldest.Complete);
+        Assert.Equal(Messages, beforeOldest.Count);
+    }
+
+    [Fact]
+    public async Task A_client_pages_one_conversation_back_from_its_end_as_real_clients_do()
+    {
+        // Conversations, Dino and Gajim open a chat with the last page of that conversation, then page backwards.
+        var pages = new List<string[]>();
+        var indexes = new List<string?>();
+        var completes = new List<bool>();
+        string? before = null;
+        for (var page = 0; page < 10; page++)
+        {
+            var answer = await _alice.QueryResultAsync([Field("with", "bob@localhost")], $"<max>4</max>{(before is null ? "<before/>" : $"<before>{before}</before>")}");
+            Assert.Equal(15, answer.Count);
+            pages.Insert(0, answer.Bodies);
+            indexes.Add((string?)answer.Set!.Element(Rsm + "first")!.Attribute("index"));
+            completes.Add(answer.Complete);
+            before = answer.First;
+            if (answer.Complete)
+                break;
+        }
+
+        Assert.Equal(M(Span(0, 28, 2)), pages.SelectMany(p => p));
+        Assert.Equal([M(0, 2, 4), M(6, 8, 10, 12), M(14, 16, 18, 20), M(22, 24, 26, 28)], pages);
+        Assert.Equal(["11", "7", "3", "0"], indexes);
+        Assert.Equal([false, false, false, true], completes);
+
+        // The same walk flipped: each page newest first, first/last as sent.
+        var flipped = await _alice.QueryResultAsync([Field("with", "bob@localhost")], $"<max>4</max><before>{_all[22].Id}</before>", flip: true);
+        Assert.Equal(M(20, 18, 16, 14), flipped.Bodies);
+        Assert.Equal(_all[20].Id, flipped.First);
+        Assert.Equal(_all[14].Id, flipped.Last);
+    }
+
+    [Fact]
     public async Task A_flipped_page_comes_newest_first_with_first_and_last_as_sent()
     {
         var answer = await _alice.QueryResultAsync(rsm: "<max>3</max><before/>", flip: true);
@@ -185,6 +268,9 @@ public sealed class QueryTests : IAsyncLifetime
     public async Task Bad_queries_get_the_errors_the_protocols_name()
     {
         Assert.Equal("item-not-found", await ErrorAsync(rsm: "<after>0123456789abcdef</after>"));
+        Assert.Equal("item-not-found", await ErrorAsync(rsm: "<max>5</max><before>0123456789abcdef</before>"));
+        Assert.Equal("item-not-found", await ErrorAsync([Field("before-id", "fedcba9876543210")]));
+        Assert.Equal("item-not-found", await ErrorAsync([Field("with", "bob@localhost")], "<max>5</max><before>not-an-id</before>"));
         Assert.Equal("item-not-found", await ErrorAsync([Field("after-id", "not-an-id")]));
         Assert.Equal("item-not-found", await ErrorAsync([Field("ids", "ffffffffffffffff")]));
         Assert.Equal("feature-not-implemented", await ErrorAsync([Field("fulltext", "hello")]));

@@ -6,7 +6,8 @@ Two slixmpp clients log in over STARTTLS with SCRAM-SHA-256: romeo and juliet.
 - romeo pages through his whole archive with xep_0313's iterate (RSM pages of 10): the 25 bodies in order, the
   archive ids equal to the stanza-ids he received, each with a delay stamp.
 - a query with with_jid=juliet and a start time returns the later messages only; one with another JID none.
-- the last page (reverse iterate) starts with the newest message.
+- paging back from the end (RSM <before/>, then <before>first</before>) yields every message once, down to a
+  complete first page.
 - juliet's archive holds her 25 outgoing messages too.
 Exit code 0 and "OK" on success; on failure the reason goes to stderr and the exit code is 1.
 
@@ -98,11 +99,30 @@ async def main(host, port, domain, password):
     if nobody:
         fail(f"a query with another JID returned {nobody}")
 
-    newest = []
-    async for result in romeo["xep_0313"].iterate(reverse=True, rsm={"max": 5}):
-        newest.append(result["mam_result"]["forwarded"]["stanza"]["body"])
-    if not newest or newest[0] != f"line {COUNT - 1}":
-        fail(f"the last page does not start with the newest message: {newest}")
+    # Backwards from the end, as clients open a conversation: <before/> (iterate reverse), then <before>first</before>
+    # page by page until <fin complete='true'/>. slixmpp 1.8's reverse iterate itself stops after its first page
+    # whenever the server sends <first index/> (its stop test, first index + page size == count, is the forward one),
+    # so the later pages are asked with retrieve.
+    last_page = []
+    async for result in romeo["xep_0313"].iterate(reverse=True, rsm={"max": 7}, total=7):
+        last_page.append((result["mam_result"]["id"], result["mam_result"]["forwarded"]["stanza"]["body"]))
+    if [body for _, body in last_page] != [f"line {i}" for i in reversed(range(COUNT - 7, COUNT))]:
+        fail(f"the last page gave {last_page}")
+    pages = [[body for _, body in reversed(last_page)]]
+    before = last_page[-1][0]
+    for _ in range(10):
+        reply = await asyncio.wait_for(romeo["xep_0313"].retrieve(rsm={"max": 7, "before": before}), TIMEOUT)
+        page = [message["mam_result"]["forwarded"]["stanza"]["body"] for message in reply["mam"]["results"]]
+        pages.insert(0, page)
+        before = reply["mam_fin"]["rsm"]["first"]
+        if reply["mam_fin"].xml.get("complete") == "true":
+            break
+    else:
+        fail("paging back from the end never reached a complete page")
+    if [body for page in pages for body in page] != [f"line {i}" for i in range(COUNT)]:
+        fail(f"paging back from the end gave {pages}")
+    if pages[0] != [f"line {i}" for i in range(4)]:
+        fail(f"the complete first page is {pages[0]}")
 
     sent = await asyncio.wait_for(collect(juliet, rsm={"max": 10}), TIMEOUT)
     if [body for _, body, _ in sent] != [f"line {i}" for i in range(COUNT)]:
