@@ -11,9 +11,15 @@ namespace HighPerf.Xmpp.TestKit.Processes;
 /// </summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
+    // Servers a test left running when it failed before disposing them (a node it meant to kill -9 later): they die
+    // with the test host instead of outliving it and loading the machine for the tests that follow.
+    private static readonly HashSet<Process> Running = [];
+
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillLeftBehind();
 
     private ServerProcess(Process process)
     {
@@ -66,6 +72,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => server.Add(e.Data);
         process.Exited += (_, _) => server._exited.TrySetResult();
         process.Start();
+        lock (Running)
+        {
+            Running.Add(process);
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return server;
@@ -151,7 +162,32 @@ public sealed partial class ServerProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
 
+        lock (Running)
+        {
+            Running.Remove(_process);
+        }
+
         _process.Dispose();
+    }
+
+    private static void KillLeftBehind()
+    {
+        lock (Running)
+        {
+            foreach (var process in Running)
+            {
+                try
+                {
+                    process.Kill();
+                }
+                catch (InvalidOperationException)
+                {
+                    // It has exited already.
+                }
+            }
+
+            Running.Clear();
+        }
     }
 
     private void Add(string? line)
