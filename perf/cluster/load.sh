@@ -8,13 +8,16 @@
 #      the sessions over the 3 nodes (session i on node i mod 3), RATE messages/s per session for DURATION s; the
 #      fraction routed across nodes is read from the nodes' link counters (Prometheus), not assumed. Then the
 #      engine's memory with the sessions listed in its directory (INFO memory and RSS, idle scenario).
+#   1b. The same 3 nodes with plain links (cluster.tls false), the same load: what TLS on the links costs (CPU,
+#      rate, latency), and the bytes on the wire per cross-node message with and without it (the kernel's bytes_sent
+#      on the link sockets, from ss, against the frame bytes the nodes count).
 #   2. One of those nodes alone on the same engine: the same load, every session on it.
 #   3. One node with the embedded FASTER store (the single-node default), the same modules as a cluster node (no mam,
 #      pep: they are not on cluster nodes), the same load.
 # Each stage also runs a short ramp (RAMP: per-session rates, RAMP_SECONDS each) to find the highest rate delivered
 # without loss. Figures: one JSON line per run in WORK/results.jsonl and a table on stdout.
 #
-# Env: WORK (default: a new /tmp/hpx-load.XXXXXX), BASE_PORT (46500: node i uses BASE+10i for c2s, +1 links,
+# Env: LINKS_ONLY=1 runs stages 1 and 1b only (no engine memory, no single-node stages). WORK (default: a new /tmp/hpx-load.XXXXXX), BASE_PORT (46500: node i uses BASE+10i for c2s, +1 links,
 # +2 metrics; the engine BASE+99), RAMP ("4 8 16"), RAMP_SECONDS (8), ENGINE_USERS (idle sessions for the engine
 # memory figure, default USERS), CONFIGURATION (Release).
 set -euo pipefail
@@ -30,6 +33,7 @@ base=${BASE_PORT:-46500}
 engine_port=$((base + 99))
 work=${WORK:-$(mktemp -d /tmp/hpx-load.XXXXXX)}
 mkdir -p "$work"
+"$root/perf/cluster/cluster-cert.sh" "$work/cluster-tls"
 results=$work/results.jsonl
 : > "$results"
 
@@ -73,12 +77,13 @@ engine_info() { # engine_info SECTION: the engine's INFO section over RESP (bash
 
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
-node_config() { # node_config NAME INDEX CLUSTER(true|false): writes WORK/NAME.json
-  local name=$1 i=$2 cluster=$3 c2s=$((base + 10 * $2))
+node_config() { # node_config NAME INDEX CLUSTER(true|false) [LINK_TLS(true|false)]: writes WORK/NAME.json
+  local name=$1 i=$2 cluster=$3 tls=${4:-true} c2s=$((base + 10 * $2))
   local section='"cluster": { "enabled": false }'
   if [ "$cluster" = true ]; then
     section="\"cluster\": { \"enabled\": true, \"endpoints\": [\"127.0.0.1:$engine_port\"], \"keyPrefix\": \"load:\", \"nodeId\": \"$name\",
-               \"secret\": \"load-test-cluster-secret\", \"listen\": \"127.0.0.1:$((c2s + 1))\" }"
+               \"secret\": \"load-test-cluster-secret\", \"listen\": \"127.0.0.1:$((c2s + 1))\", \"tls\": $tls,
+               \"certificate\": \"$work/cluster-tls/cluster.crt\", \"key\": \"$work/cluster-tls/cluster.key\" }"
   fi
 
   cat > "$work/$name.json" <<JSON
@@ -114,8 +119,44 @@ chat() { # chat LABEL RATE SECONDS ENDPOINTS METRICS PIDS ENGINE_PID: one chat r
   tail -1 "$out" | jq -r '"  \(.label): target \(.target_msgs_per_s)/s delivered \(.delivered_per_s)/s p50 \(.latency_p50_ms) ms p99 \(.latency_p99_ms) ms lost \(.lost) cross \(.cross_node_measured // "-")"' >&2 || cat "$work/$1.err" >&2
 }
 
+link_wire_bytes() { # bytes the kernel sent on the node-link sockets (both ends of every link), from ss
+  ss -tinH state established | awk -v ports="$((base + 1)) $((base + 11)) $((base + 21))" '
+    BEGIN { n = split(ports, p, " "); for (i = 1; i <= n; i++) link[p[i]] = 1 }
+    /^[0-9]/ { k = split($3, l, ":"); m = split($4, r, ":"); keep = (l[k] in link) || (r[m] in link); next }
+    keep && match($0, /bytes_sent:[0-9]+/) { sent += substr($0, RSTART + 11, RLENGTH - 11); keep = 0 }
+    END { print sent + 0 }'
+}
+
+metric_sum() { # metric_sum NAME FILTER PORT...: a Prometheus series summed over the nodes' endpoints (FILTER: a label regex)
+  local name=$1 filter=$2 total=0 port v; shift 2
+  for port in "$@"; do
+    v=$(curl -s --max-time 5 "http://127.0.0.1:$port/metrics" | awk -v n="$name" -v f="$filter" 'index($1, n) == 1 && $1 ~ f { s += $2 } END { printf "%d", s }')
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+
+link_frame_bytes() { # data-frame bytes the nodes counted as sent on their links
+  metric_sum xmpp_cluster_link_data_bytes_total 'direction="sent"' "$@"
+}
+
+wire_line() { # wire_line LABEL: one JSON line into results with the links' wire bytes against their frame bytes
+  local wire frames
+  wire=$(link_wire_bytes); frames=$(link_frame_bytes "$((base + 2))" "$((base + 12))" "$((base + 22))")
+  jq -cn --arg run "$1" --argjson wire "$wire" --argjson frames "$frames" \
+    '{"label": $run, link_wire_bytes: $wire, link_frame_bytes: $frames, wire_per_frame_byte: (if $frames > 0 then ($wire / $frames * 1000 | round / 1000) else -1 end)}' | tee -a "$work/wire.jsonl" >&2
+}
+
 stage() { # stage NAME ENDPOINTS METRICS PIDS ENGINE_PID: the fixed-rate run and the ramp
+  local ports alloc0 msgs0 alloc1 msgs1
+  ports=$(echo "$3" | tr ',' '\n' | sed 's/.*://' | tr '\n' ' ')
+  # shellcheck disable=SC2086
+  alloc0=$(metric_sum process_gc_allocated_bytes_total '' $ports); msgs0=$(metric_sum xmpp_stanzas_in_total 'kind="message"' $ports)
   chat "$1" "$rate" "$duration" "$2" "$3" "$4" "$5"
+  # shellcheck disable=SC2086
+  alloc1=$(metric_sum process_gc_allocated_bytes_total '' $ports); msgs1=$(metric_sum xmpp_stanzas_in_total 'kind="message"' $ports)
+  jq -cn --arg run "$1-alloc" --argjson a "$((alloc1 - alloc0))" --argjson m "$((msgs1 - msgs0))" \
+    '{"label": $run, nodes_alloc_bytes: $a, messages: $m, nodes_alloc_per_msg: (if $m > 0 then ($a / $m | round) else -1 end)}' | tee -a "$work/alloc.jsonl" >&2
   for r in $ramp; do chat "$1-ramp$r" "$r" "$ramp_seconds" "$2" "$3" "$4" "$5"; done
 }
 
@@ -140,6 +181,22 @@ for i in 0 1 2; do start_node "node-$i" "$i"; node_pids+=("$started"); done
 endpoints="127.0.0.1:$base,127.0.0.1:$((base + 10)),127.0.0.1:$((base + 20))"
 metrics="127.0.0.1:$((base + 2)),127.0.0.1:$((base + 12)),127.0.0.1:$((base + 22))"
 stage cluster-3 "$endpoints" "$metrics" "$(IFS=,; echo "${node_pids[*]}")" "$garnet"
+wire_line cluster-3-wire
+
+# 1b. The same nodes with plain links.
+stop "${node_pids[@]}"
+for i in 0 1 2; do node_config "node-$i" "$i" true false; done
+node_pids=()
+for i in 0 1 2; do start_node "node-$i" "$i"; node_pids+=("$started"); done
+stage cluster-3-plain "$endpoints" "$metrics" "$(IFS=,; echo "${node_pids[*]}")" "$garnet"
+wire_line cluster-3-plain-wire
+for i in 0 1 2; do node_config "node-$i" "$i" true; done
+if [ "${LINKS_ONLY:-0}" = 1 ]; then
+  stop "${node_pids[@]}" "$garnet"
+  jq -r '[.label, .target_msgs_per_s, .delivered_per_s, .latency_p50_ms, .latency_p99_ms, .lost, (.cross_node_measured // -1), (.link_bytes_per_stanza // -1), .server_cpu_cores] | @tsv' "$results"
+  cat "$work/wire.jsonl" "$work/alloc.jsonl"
+  exit 0
+fi
 
 # The engine with ENGINE_USERS sessions listed (bound, available) against none: directory memory per session.
 engine_before=$(engine_info memory); rss_before=$(rss_kib "$garnet")

@@ -7,13 +7,15 @@
 #
 # On separate machines: run perf/cluster/garnet.sh on the engine's machine with GARNET_BIND set to its address (and a
 # firewall that admits only the nodes), and on each node machine `highperf-xmpp run --config node.json` with
-# cluster.endpoints naming that address, the same cluster.secret, and cluster.listen/advertise set to an address the
+# cluster.endpoints naming that address, the same cluster.secret, the same cluster.certificate/cluster.key (made once
+# with perf/cluster/cluster-cert.sh and copied to every node) and cluster.listen/advertise set to an address the
 # other nodes reach (node links; see the README's "Cluster" section for what a cluster does and does not do yet).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 nodes=${1:-3}
 work=${2:-/tmp/hpx-cluster}
 mkdir -p "$work"
+"$root/perf/cluster/cluster-cert.sh" "$work/cluster-tls"
 dotnet build "$root/src/HighPerf.Xmpp.Server" -c Release -nologo -v q >/dev/null
 dotnet build "$root/tests/HighPerf.Garnet.Host" -c Release -nologo -v q >/dev/null
 server="$root/src/HighPerf.Xmpp.Server/bin/Release/net10.0/highperf-xmpp.dll"
@@ -31,7 +33,7 @@ for i in $(seq 0 $((nodes - 1))); do
   "dataDirectory": "$work/node-$i",
   "listeners": { "client": ["127.0.0.1:$((5222 + 10 * i))"], "clientDirectTls": [] },
   "cluster": { "enabled": true, "endpoints": ["127.0.0.1:6379"], "keyPrefix": "hpx:", "secret": "${CLUSTER_SECRET:-change-this-cluster-secret}",
-               "listen": "127.0.0.1:$((7400 + i))" }
+               "listen": "127.0.0.1:$((7400 + i))", "certificate": "$work/cluster-tls/cluster.crt", "key": "$work/cluster-tls/cluster.key" }
 }
 JSON
   dotnet "$server" run --config "$work/node-$i.json" > "$work/node-$i.log" 2>&1 &

@@ -103,6 +103,8 @@ public sealed class TestServer : IAsyncDisposable
         Auth = new AuthConfig { TimeoutSeconds = 30 },
         // Off unless a test turns http.enabled on; then on ephemeral ports like the c2s listeners.
         Http = new HttpConfig { Listen = "127.0.0.1:0", ListenTls = "127.0.0.1:0" },
+        // Off unless a test turns cluster.enabled on; then its links use TLS with the certificate all test nodes share.
+        Cluster = new ClusterConfig { Certificate = ClusterTestCertificate.Shared.CertificatePath, Key = ClusterTestCertificate.Shared.PrivateKeyPath },
     };
 
     /// <summary>Creates an account the way adduser does (SCRAM keys only).</summary>

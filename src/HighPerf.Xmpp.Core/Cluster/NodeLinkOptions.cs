@@ -8,6 +8,10 @@ public sealed record NodeLinkOptions
     /// <summary>Bytes of frames one link holds until acknowledged; past it a stanza is handled as undeliverable.</summary>
     public int HeldBytesPerNode { get; init; } = 16 * 1024 * 1024;
 
-    /// <summary>Longest wait for a link's connection to authenticate.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Longest wait for a link's connection to authenticate (lookup, connect, TLS handshake, HMAC handshake). Ample:
+    /// a process's first TLS handshake also loads the TLS stack, and on a loaded machine that takes seconds; a node
+    /// that refuses or fails the handshake is known at once anyway.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -30,6 +30,17 @@ public sealed class ClusterConfig
     /// no node links, and a user online only on another node is treated as offline.</summary>
     public string? Secret { get; set; }
 
+    /// <summary>TLS 1.3 on the node links (both directions), pinned to <see cref="Certificate"/>; false: plain links,
+    /// only for a private network (benchmarks), the HMAC handshake still authenticating the nodes.</summary>
+    public bool Tls { get; set; } = true;
+
+    /// <summary>PEM file of the certificate every node shares for its links (each node presents it and accepts only
+    /// a peer presenting the same one); required with <see cref="Secret"/> and <see cref="Tls"/>.</summary>
+    public string? Certificate { get; set; }
+
+    /// <summary>PEM file of <see cref="Certificate"/>'s private key (the same on every node).</summary>
+    public string? Key { get; set; }
+
     /// <summary>Where this node listens for node links (host:port; port 0 picks a free one, published in the directory).</summary>
     public string Listen { get; set; } = "127.0.0.1:0";
 

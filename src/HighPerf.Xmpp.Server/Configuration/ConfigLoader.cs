@@ -250,6 +250,23 @@ public static class ConfigLoader
             throw new ConfigException("cluster.secret: at least 16 characters.");
         }
 
+        if (cluster.Secret is not null && cluster.Tls)
+        {
+            if (string.IsNullOrEmpty(cluster.Certificate) || string.IsNullOrEmpty(cluster.Key))
+            {
+                throw new ConfigException("cluster.certificate and cluster.key: the PEM files of the certificate all nodes share for their links "
+                    + "are needed while cluster.tls is on (perf/cluster/start.sh shows how to make one); cluster.tls: false sends links in the clear.");
+            }
+
+            foreach (var (path, key) in new[] { (cluster.Certificate, "cluster.certificate"), (cluster.Key, "cluster.key") })
+            {
+                if (!File.Exists(path))
+                {
+                    throw new ConfigException($"{key}: '{path}' does not exist.");
+                }
+            }
+        }
+
         ParseEndPoint(cluster.Listen, "cluster.listen");
         if (cluster.Advertise is { } advertise && !System.Net.IPEndPoint.TryParse(advertise, out _))
         {

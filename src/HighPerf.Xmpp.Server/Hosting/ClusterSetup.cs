@@ -36,17 +36,39 @@ internal static class ClusterSetup
     }
 
     /// <summary>Creates the node links and sets the router's cluster routes (before any listener accepts clients).</summary>
-    public static NodeLinkHost CreateLinks(ServerConfig config, XmppServer server, XmppTransportHost transport, DirectoryModule module)
+    public static NodeLinkHost CreateLinks(ServerConfig config, XmppServer server, XmppTransportHost transport, DirectoryModule module, ILogger logger)
     {
+        var tls = LoadLinkTls(config.Cluster, logger);
         var directory = module.Directory;
         var links = new NodeLinks(server, directory.NodeId, new NodeLinkOptions { Secret = Encoding.UTF8.GetBytes(config.Cluster.Secret!) },
             directory.AddressOfAsync);
         module.Links = links;
         directory.NodeDead += links.Delivery.OnNodeDead;
-        var host = new NodeLinkHost(links, transport);
+        var host = new NodeLinkHost(links, transport, tls);
         server.Cluster = new ClusterRoutes(directory, links);
         server.RoomPlacement = new RoomPlacement(server, directory, links);
         return host;
+    }
+
+    /// <summary>The shared link certificate with cluster.tls on (a file that cannot be loaded stops the start); null with it off.</summary>
+    private static NodeLinkTls? LoadLinkTls(ClusterConfig cluster, ILogger logger)
+    {
+        if (!cluster.Tls)
+        {
+            ServerLog.ClusterLinksPlain(logger);
+            return null;
+        }
+
+        try
+        {
+            var tls = NodeLinkTls.Load(Path.GetFullPath(cluster.Certificate!), Path.GetFullPath(cluster.Key!));
+            ServerLog.ClusterLinksTls(logger, tls.Fingerprint);
+            return tls;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ConfigException("cluster.certificate/cluster.key: " + ex.Message);
+        }
     }
 
     /// <summary>Starts the node-link listener and publishes its address in the directory.</summary>

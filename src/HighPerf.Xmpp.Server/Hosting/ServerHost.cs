@@ -130,7 +130,7 @@ public sealed partial class ServerHost : IAsyncDisposable
 
             if (directory is not null && config.Cluster.Secret is not null)
             {
-                host._links = ClusterSetup.CreateLinks(config, server, transport, directory);
+                host._links = ClusterSetup.CreateLinks(config, server, transport, directory, logger);
                 await ClusterSetup.StartLinksAsync(config, host._links, directory).ConfigureAwait(false);
             }
 

@@ -51,4 +51,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(3014, LogLevel.Information, "Cluster node {NodeId} joined the session directory on {Endpoints}")]
     public static partial void ClusterJoined(ILogger logger, string nodeId, string endpoints);
+
+    [LoggerMessage(3015, LogLevel.Information, "Node links use TLS 1.3 pinned to the cluster certificate {Fingerprint}")]
+    public static partial void ClusterLinksTls(ILogger logger, string fingerprint);
+
+    [LoggerMessage(3016, LogLevel.Warning, "Node links are not encrypted (cluster.tls is false): use this only on a private network")]
+    public static partial void ClusterLinksPlain(ILogger logger);
 }

@@ -6,6 +6,7 @@ using System.Text;
 using DotNetty.Buffers;
 using DotNetty.Common.Concurrency;
 using DotNetty.Common.Utilities;
+using DotNetty.Handlers.Tls;
 using DotNetty.Transport.Channels;
 using HighPerf.Xmpp.Core.Buffers;
 using HighPerf.Xmpp.Core.Cluster;
@@ -58,15 +59,46 @@ internal sealed class NodeLinkConnection : ChannelHandlerAdapter, INodeLinkConne
         _queue = new OutboundQueue(context.Allocator, _host.OutboundQueueBytes);
         _host.Track(this);
         _authTimer = context.Executor.Schedule(static state => ((NodeLinkConnection)state).AuthTimedOut(), this, _host.Links.Options.ConnectTimeout);
-        if (_link is null)
+        if (_link is null && _host.Tls is null)
         {
-            Span<byte> challenge = stackalloc byte[NodeFrame.HeaderBytes + NodeFrame.NonceBytes];
-            NodeFrame.WriteHeader(challenge, NodeFrame.Challenge, NodeFrame.NonceBytes);
-            _nonce.CopyTo(challenge[NodeFrame.HeaderBytes..]);
-            Write(challenge);
+            SendChallenge();
         }
 
         context.FireChannelActive();
+    }
+
+    /// <summary>With TLS the acceptor challenges once the peer has shown the pinned certificate; a failed handshake closes.</summary>
+    public override void UserEventTriggered(IChannelHandlerContext context, object evt)
+    {
+        if (evt is TlsHandshakeCompletionEvent handshake)
+        {
+            if (!handshake.IsSuccessful)
+            {
+                var reason = "TLS handshake failed: " + (handshake.Exception?.InnerException?.Message ?? handshake.Exception?.Message ?? "unknown");
+                if (_link is null)
+                {
+                    _host.Links.OnInboundRefused(_remote, reason);
+                }
+
+                Abort(reason);
+                return;
+            }
+
+            if (_link is null && !_closing)
+            {
+                SendChallenge();
+            }
+        }
+
+        context.FireUserEventTriggered(evt);
+    }
+
+    private void SendChallenge()
+    {
+        Span<byte> challenge = stackalloc byte[NodeFrame.HeaderBytes + NodeFrame.NonceBytes];
+        NodeFrame.WriteHeader(challenge, NodeFrame.Challenge, NodeFrame.NonceBytes);
+        _nonce.CopyTo(challenge[NodeFrame.HeaderBytes..]);
+        Write(challenge);
     }
 
     public override void ChannelInactive(IChannelHandlerContext context)

@@ -12,7 +12,8 @@ namespace HighPerf.Xmpp.Transport.Cluster;
 
 /// <summary>
 /// The node-link side of the transport: the cluster listener (other nodes connect here to send to this node's
-/// sessions) and the connector that opens this node's outbound links, on the c2s host's event loops.
+/// sessions) and the connector that opens this node's outbound links, on the c2s host's event loops. With
+/// <see cref="Tls"/> each link's pipeline is [tls] → node-link on both sides; without, the frames go in the clear.
 /// </summary>
 public sealed class NodeLinkHost : INodeConnector, IAsyncDisposable
 {
@@ -21,17 +22,22 @@ public sealed class NodeLinkHost : INodeConnector, IAsyncDisposable
     private IChannel? _listener;
     private bool _stopped;
 
-    public NodeLinkHost(NodeLinks links, XmppTransportHost c2s)
+    /// <param name="tls">The shared cluster certificate; null: links without TLS (a private network).</param>
+    public NodeLinkHost(NodeLinks links, XmppTransportHost c2s, NodeLinkTls? tls)
     {
         ArgumentNullException.ThrowIfNull(links);
         ArgumentNullException.ThrowIfNull(c2s);
         Links = links;
         _c2s = c2s;
+        Tls = tls;
         MaxFrameBytes = links.Server.Options.XmlLimits.MaxStanzaBytes + 16 * 1024;
         links.Connector = this;
     }
 
     public NodeLinks Links { get; }
+
+    /// <summary>TLS on the links; null when they are plain.</summary>
+    public NodeLinkTls? Tls { get; }
 
     /// <summary>Bound of one connection's outbound queue (the link's held bytes bound what piles up).</summary>
     internal long OutboundQueueBytes => Links.Options.HeldBytesPerNode + (1024 * 1024);
@@ -57,7 +63,7 @@ public sealed class NodeLinkHost : INodeConnector, IAsyncDisposable
             .ChildOption(ChannelOption.Allocator, PooledByteBufferAllocator.Default)
             .ChildOption(ChannelOption.WriteBufferHighWaterMark, _c2s.Options.WriteBufferHighWaterMark * 4)
             .ChildOption(ChannelOption.WriteBufferLowWaterMark, _c2s.Options.WriteBufferLowWaterMark * 4)
-            .ChildHandler(new ActionChannelInitializer<ISocketChannel>(channel => channel.Pipeline.AddLast("node-link", new NodeLinkConnection(this, null, 0))));
+            .ChildHandler(new ActionChannelInitializer<ISocketChannel>(channel => InitPipeline(channel, null, 0)));
         try
         {
             _listener = await bootstrap.BindAsync(endPoint).ConfigureAwait(false);
@@ -95,7 +101,7 @@ public sealed class NodeLinkHost : INodeConnector, IAsyncDisposable
                     .Option(ChannelOption.ConnectTimeout, Links.Options.ConnectTimeout)
                     .Option(ChannelOption.WriteBufferHighWaterMark, _c2s.Options.WriteBufferHighWaterMark * 4)
                     .Option(ChannelOption.WriteBufferLowWaterMark, _c2s.Options.WriteBufferLowWaterMark * 4)
-                    .Handler(new ActionChannelInitializer<ISocketChannel>(channel => channel.Pipeline.AddLast("node-link", new NodeLinkConnection(this, link, attempt))))
+                    .Handler(new ActionChannelInitializer<ISocketChannel>(channel => InitPipeline(channel, link, attempt)))
                     .ConnectAsync(endPoint).ConfigureAwait(false);
                 return;
             }
@@ -106,6 +112,16 @@ public sealed class NodeLinkHost : INodeConnector, IAsyncDisposable
         }
 
         link.OnConnectFailed(attempt, reason);
+    }
+
+    private void InitPipeline(ISocketChannel channel, NodeLink? link, long attempt)
+    {
+        if (Tls is not null)
+        {
+            channel.Pipeline.AddLast("tls", link is null ? Tls.CreateServerHandler() : Tls.CreateClientHandler());
+        }
+
+        channel.Pipeline.AddLast("node-link", new NodeLinkConnection(this, link, attempt));
     }
 
     internal void Track(NodeLinkConnection connection) => _connections.TryAdd(connection, 0);

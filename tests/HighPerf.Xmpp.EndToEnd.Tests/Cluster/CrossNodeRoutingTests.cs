@@ -124,7 +124,8 @@ public sealed class CrossNodeRoutingTests : IAsyncLifetime
     [InlineData("stanza-before-auth")]
     public async Task A_link_connection_that_does_not_prove_the_secret_is_closed_and_the_node_keeps_serving(string input)
     {
-        await using var node = await StartNodeAsync(Secret);
+        // The frames in the clear (cluster.tls off): the HMAC handshake is the same inside TLS (NodeLinkTlsTests).
+        await using var node = await StartNodeAsync(Secret, tls: false);
         await node.AddUserAsync("alice");
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         await socket.ConnectAsync(node.Host.NodeLinkEndPoint!);
@@ -156,7 +157,7 @@ public sealed class CrossNodeRoutingTests : IAsyncLifetime
 
     private int _nodes;
 
-    private Task<TestServer> StartNodeAsync(string secret)
+    private Task<TestServer> StartNodeAsync(string secret, bool tls = true)
     {
         var name = _nodes++ == 0 ? "a" : "b";
         return TestServer.StartAsync(config =>
@@ -166,6 +167,7 @@ public sealed class CrossNodeRoutingTests : IAsyncLifetime
             config.Cluster.KeyPrefix = _prefix;
             config.Cluster.NodeId = name;
             config.Cluster.Secret = secret;
+            config.Cluster.Tls = tls;
             config.Cluster.HeartbeatSeconds = 1;
             config.Cluster.SessionTtlSeconds = 4;
         });

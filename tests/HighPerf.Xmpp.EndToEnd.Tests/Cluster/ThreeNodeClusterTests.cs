@@ -188,7 +188,8 @@ public sealed class ThreeNodeClusterTests : IAsyncLifetime
 
     private CliFolder Folder(string nodeId) => new($$"""
         "cluster": { "enabled": true, "endpoints": ["{{_garnet.EndPoint}}"], "keyPrefix": "{{_prefix}}", "nodeId": "{{nodeId}}",
-                     "secret": "three-node-cluster-secret", "heartbeatSeconds": 1, "sessionTtlSeconds": {{TtlSeconds}} }
+                     "secret": "three-node-cluster-secret", "heartbeatSeconds": 1, "sessionTtlSeconds": {{TtlSeconds}},
+                     "certificate": "{{ClusterTestCertificate.Shared.CertificatePath}}", "key": "{{ClusterTestCertificate.Shared.PrivateKeyPath}}" }
         """);
 
     private static bool IsUnavailableFrom(System.Xml.Linq.XElement e, string from)
