@@ -33,6 +33,25 @@ internal sealed partial class PresenceBroadcaster : IClusterRecipientFilter
         return blocking.Of(user).Blocks(resource.IsEmpty ? bareJid : full);
     }
 
+    /// <summary>
+    /// The unavailable presence owed to a full JID this session sent directed presence to, bound on another node
+    /// (no session here). Session end only, so composing the bytes once here costs nothing that matters.
+    /// </summary>
+    private void SendUnavailableToOtherNode(XmppSession sender, byte[] fullJid, int slash)
+    {
+        if (im.Server.Cluster is not { } cluster)
+        {
+            return;
+        }
+
+        var writer = new ArrayBufferWriter<byte>(64 + sender.FromAttribute.Length + fullJid.Length);
+        writer.Write("<presence type='unavailable'"u8);
+        writer.Write(sender.FromAttribute);
+        EscapingWriter.WriteAttribute(writer, "to"u8, fullJid);
+        writer.Write("/>"u8);
+        cluster.TrySendToFull(fullJid.AsSpan(0, slash), fullJid.AsSpan(slash + 1), writer.WrittenSpan);
+    }
+
     private void BroadcastToNodes(XmppSession sender, scoped in StanzaSlices presence, bool available)
     {
         if (im.Server.Cluster is not { } cluster)

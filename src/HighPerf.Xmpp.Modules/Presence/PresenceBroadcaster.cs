@@ -102,17 +102,25 @@ internal sealed partial class PresenceBroadcaster(ImContext im)
         {
             var at = jid.AsSpan().IndexOf((byte)'/');
             var bare = at < 0 ? jid.AsSpan() : jid.AsSpan(0, at);
+            var subscriber = roster is not null && RosterItems.HasFrom(roster.Find(bare));
             if (!Routes.TryGetUser(bare, out var target))
             {
-                if (im.Remote.IsRemote(jid) && (roster is null || !RosterItems.HasFrom(roster.Find(bare))))
+                if (im.Remote.IsRemote(jid))
                 {
-                    im.Remote.SendUnavailableTo(sender, jid);
+                    if (!subscriber)
+                    {
+                        im.Remote.SendUnavailableTo(sender, jid);
+                    }
+                }
+                else if (!subscriber && at >= 0)
+                {
+                    SendUnavailableToOtherNode(sender, jid, at);
                 }
 
                 continue;
             }
 
-            if (roster is not null && RosterItems.HasFrom(roster.Find(bare)))
+            if (subscriber)
             {
                 continue; // a subscriber already got the broadcast
             }
@@ -121,9 +129,13 @@ internal sealed partial class PresenceBroadcaster(ImContext im)
             {
                 SendToAvailable(target, stanza, sender.FromAttribute);
             }
+            else if (target.FindByResource(jid.AsSpan(at + 1)) is { } session)
+            {
+                session.Send(stanza.With(sender.FromAttribute, default));
+            }
             else
             {
-                target.FindByResource(jid.AsSpan(at + 1))?.Send(stanza.With(sender.FromAttribute, default));
+                SendUnavailableToOtherNode(sender, jid, at);
             }
         }
     }

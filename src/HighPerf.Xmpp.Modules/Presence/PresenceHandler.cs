@@ -265,23 +265,36 @@ internal sealed class PresenceHandler(ImContext im) : IPresenceHandler
             return;
         }
 
-        if (!server.Routes.TryGetUser(parts.Bare(to), out var target))
-        {
-            return; // RFC 6121 §8.5.2.2.2: presence for an offline user is dropped
-        }
-
+        var bare = parts.Bare(to);
+        server.Routes.TryGetUser(bare, out var target);
         if (destination == Router.Destination.LocalFull)
         {
-            target.FindByResource(parts.Resource(to))?.DeliverStamped(element, sender.FromAttribute);
-            return;
-        }
-
-        foreach (var session in target.Sessions)
-        {
-            if (session.IsAvailable)
+            // A full JID bound on another node of the cluster gets it over the link, as a message would.
+            if (target?.FindByResource(parts.Resource(to)) is { } session)
             {
                 session.DeliverStamped(element, sender.FromAttribute);
             }
+            else
+            {
+                server.Cluster?.TryForwardToFull(sender, element, bare, parts.Resource(to));
+            }
+
+            return; // RFC 6121 §8.5.3.2.2: no such session anywhere, dropped
         }
+
+        if (target is not null)
+        {
+            foreach (var session in target.Sessions)
+            {
+                if (session.IsAvailable)
+                {
+                    session.DeliverStamped(element, sender.FromAttribute);
+                }
+            }
+        }
+
+        // The user's available resources on other nodes (those with a non-negative priority: the directory's bare-JID
+        // delivery); none anywhere and the presence is dropped (RFC 6121 §8.5.2.2.2).
+        server.Cluster?.DeliverToBare(sender, element, bare, local: null, toAll: true);
     }
 }

@@ -129,6 +129,27 @@ public sealed class CrossNodePresenceTests : IAsyncLifetime
         await aliceOnB.ExpectPresenceAsync("alice@localhost/phone", "unavailable");
     }
 
+    [Fact]
+    public async Task Directed_presence_reaches_a_user_bound_only_on_the_other_node_and_its_unavailable_follows_at_logout()
+    {
+        // bob and carol have no subscription: only directed presence (RFC 6121 §4.6) goes between them.
+        await using var carol = await ImSteps.OnlineAsync(_nodeB, "carol", "c");
+        var bob = await ImSteps.OnlineAsync(_nodeA, "bob", "b");
+
+        await bob.SendAsync("<presence to='carol@localhost/c'><status>to the full JID</status></presence>");
+        var full = await carol.ExpectPresenceAsync("bob@localhost/b");
+        Assert.Equal("to the full JID", full.Element(ImSteps.Client + "status")?.Value);
+        Assert.Equal("carol@localhost/c", (string?)full.Attribute("to"));
+
+        await bob.SendAsync("<presence to='carol@localhost'><status>to the bare JID</status></presence>");
+        var bare = await carol.ExpectPresenceAsync("bob@localhost/b");
+        Assert.Equal("to the bare JID", bare.Element(ImSteps.Client + "status")?.Value);
+
+        // bob's connection drops: node A owes carol, a directed-presence recipient on node B, his unavailable.
+        await bob.DisposeAsync();
+        await carol.ExpectPresenceAsync("bob@localhost/b", "unavailable");
+    }
+
     private static NodeLink LinkFrom(TestServer from, TestServer to)
     {
         var links = ((ClusterRoutes)from.Host.Server.Cluster!).Links;
