@@ -73,6 +73,44 @@ async Task MeasureDirectory()
     Array.Sort(misses);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"directory: {users.Length} first lookups (cache miss, one HGETALL): mean {mean:F0} us, p50 {misses[users.Length / 2]:F0} us, p99 {misses[(int)(users.Length * 0.99)]:F0} us; cached lookup {hitNanoseconds:F0} ns; miss/hit {mean * 1000 / hitNanoseconds:F0}x"));
+
+    // A login's probes over 200 uncached contacts: one miss each, or SessionDirectory.Warm's one pipelined batch first
+    // (what ClusterRoutes.SendProbes does). Logins alternate between the two so that both see the same machine.
+    const int Contacts = 200;
+    var logins = Math.Max(2, users.Length / Contacts) & ~1;
+    var contacts = Enumerable.Range(0, logins * Contacts).Select(i => Encoding.UTF8.GetBytes($"contact{i}@store.lit")).ToArray();
+    foreach (var contact in contacts)
+    {
+        directory.Publish(contact, "r"u8, 0, available: true);
+    }
+
+    await engine.CommitAsync();
+    await Task.Delay(TimeSpan.FromSeconds(2));
+    var sequential = new List<double>();
+    var warmed = new List<double>();
+    var probes = new Thread(() =>
+    {
+        for (var login = 0; login < logins; login++)
+        {
+            var block = contacts.AsSpan(login * Contacts, Contacts);
+            var started = Stopwatch.GetTimestamp();
+            if (login % 2 == 1)
+            {
+                directory.Warm(block);
+            }
+
+            foreach (var contact in block)
+            {
+                directory.Lookup(contact);
+            }
+
+            (login % 2 == 1 ? warmed : sequential).Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    });
+    probes.Start();
+    probes.Join();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"directory: a login's lookups of {Contacts} uncached contacts ({logins / 2} logins each way): one miss each {sequential.Average():F2} ms, warmed in one batch {warmed.Average():F2} ms; sequential/warmed {sequential.Average() / warmed.Average():F1}x"));
 }
 
 async Task<Result> Measure(string name, IDataStore store)

@@ -118,6 +118,7 @@ public sealed class ClusterRoutes(SessionDirectory directory, NodeLinks links) :
     public void SendProbes(XmppSession prober, ReadOnlySpan<byte[]> contacts)
     {
         ArgumentNullException.ThrowIfNull(prober);
+        directory.Warm(contacts);
         NodeBatches batches = default;
         try
         {

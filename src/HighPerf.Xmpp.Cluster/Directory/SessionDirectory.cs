@@ -121,7 +121,63 @@ public sealed class SessionDirectory : IAsyncDisposable
 
         var before = Interlocked.Read(ref _invalidations);
         var key = SessionsKey(bareJid);
-        var entries = _database.HashGetAll(key);
+        sessions = LiveSessions(key, _database.HashGetAll(key));
+        if (cache && Interlocked.Read(ref _invalidations) == before)
+        {
+            _cache[bareJid.ToArray()] = sessions;
+        }
+
+        return sessions;
+    }
+
+    /// <summary>
+    /// Caches the entries of those of <paramref name="bareJids"/> not cached yet, read in one pipelined batch: a login's
+    /// probes then pay one engine round trip for all its uncached contacts instead of one each. A failed read leaves
+    /// the user uncached (its <see cref="Lookup"/> asks again and reports the failure).
+    /// </summary>
+    public void Warm(ReadOnlySpan<byte[]> bareJids)
+    {
+        IBatch? batch = null;
+        List<(byte[] BareJid, RedisKey Key, Task<HashEntry[]> Read)>? reads = null;
+        var before = Interlocked.Read(ref _invalidations);
+        foreach (var bareJid in bareJids)
+        {
+            if (_cached.ContainsKey(bareJid))
+            {
+                continue;
+            }
+
+            batch ??= _database.CreateBatch();
+            reads ??= [];
+            var key = SessionsKey(bareJid);
+            reads.Add((bareJid, key, batch.HashGetAllAsync(key)));
+        }
+
+        if (batch is null || reads is null)
+        {
+            return;
+        }
+
+        batch.Execute();
+        foreach (var (bareJid, key, read) in reads)
+        {
+            try
+            {
+                var sessions = LiveSessions(key, read.GetAwaiter().GetResult());
+                if (Interlocked.Read(ref _invalidations) == before)
+                {
+                    _cache[bareJid.AsSpan().ToArray()] = sessions;
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                ClusterLog.DirectoryFailed(_logger, "warm-up read", ex);
+            }
+        }
+    }
+
+    private DirectorySession[] LiveSessions(RedisKey key, HashEntry[] entries)
+    {
         var live = new List<DirectorySession>(entries.Length);
         foreach (var entry in entries)
         {
@@ -142,13 +198,7 @@ public sealed class SessionDirectory : IAsyncDisposable
             }
         }
 
-        sessions = [.. live];
-        if (cache && Interlocked.Read(ref _invalidations) == before)
-        {
-            _cache[bareJid.ToArray()] = sessions;
-        }
-
-        return sessions;
+        return [.. live];
     }
 
     /// <summary>True while the node's heartbeat key lives (as of the last heartbeat round; an id not seen then is asked).</summary>
@@ -340,7 +390,7 @@ public sealed class SessionDirectory : IAsyncDisposable
         return true;
     }
 
-    private RedisKey SessionsKey(ReadOnlySpan<byte> bareJid)
+    internal RedisKey SessionsKey(ReadOnlySpan<byte> bareJid)
     {
         var key = new byte[_prefix.Length + bareJid.Length + 11];
         _prefix.CopyTo(key, 0);

@@ -49,6 +49,30 @@ public sealed class SessionDirectoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Warm_caches_the_uncached_users_so_that_their_lookups_no_longer_read_the_engine()
+    {
+        var bob = Encoding.UTF8.GetBytes("bob@cluster.lit");
+        var carol = Encoding.UTF8.GetBytes("carol@cluster.lit");
+        var dave = Encoding.UTF8.GetBytes("dave@cluster.lit");
+        var marker = Encoding.UTF8.GetBytes("marker@cluster.lit");
+        Assert.Empty(_nodeB.Lookup(marker)); // cached as "nowhere" until node A's announcement for it arrives
+        _nodeA.Publish(bob, "b"u8, 1, available: true);
+        _nodeA.Publish(carol, "c"u8, 2, available: true);
+        _nodeA.Publish(marker, "m"u8, 0, available: true);
+
+        // Announcements arrive in order: once the marker's is in, bob's and carol's can no longer clear what Warm caches.
+        await EventuallyAsync(() => _nodeB.Lookup(marker), s => s.Length == 1);
+        _nodeB.Warm([bob, carol, dave]);
+
+        // Taken out of the engine behind the directories' backs (no announcement): only a cached entry still answers.
+        await _nodeB.Database.KeyDeleteAsync([_nodeB.SessionsKey(bob), _nodeB.SessionsKey(carol)]);
+        Assert.False(await _nodeB.Database.KeyExistsAsync(_nodeB.SessionsKey(bob)));
+        Assert.Equal("b", Encoding.UTF8.GetString(Assert.Single(_nodeB.Lookup(bob)).Resource));
+        Assert.Equal(2, Assert.Single(_nodeB.Lookup(carol)).Priority);
+        Assert.Empty(_nodeB.Lookup(dave));
+    }
+
+    [Fact]
     public async Task A_change_reaches_a_node_that_cached_the_user_and_a_removal_empties_it()
     {
         Assert.Empty(_nodeB.Lookup(Alice)); // cached as "nowhere"
