@@ -41,7 +41,11 @@ internal static class ModulesConfigValidator
         var pep = modules.Pep;
         RequireRange(pep.MaxItemsPerNode, 1, 100_000, "modules.pep.maxItemsPerNode");
         RequireRange(pep.MaxNodesPerAccount, 1, 10_000, "modules.pep.maxNodesPerAccount");
-        RequireRange(pep.MaxItemBytes, 1, config.Limits.MaxStanzaBytes, "modules.pep.maxItemBytes");
+        if (pep.MaxItemBytes is { } maxItemBytes)
+        {
+            RequireRange(maxItemBytes, 1, config.Limits.MaxStanzaBytes, "modules.pep.maxItemBytes");
+        }
+
         RequireRange(pep.MaxCapsHashes, 1, 1_000_000, "modules.pep.maxCapsHashes");
         RequireRange(pep.MaxPendingCapsQueries, 1, 100_000, "modules.pep.maxPendingCapsQueries");
         RequireRange(pep.MaxPendingCapsQueriesPerAccount, 1, pep.MaxPendingCapsQueries, "modules.pep.maxPendingCapsQueriesPerAccount");

@@ -9,8 +9,12 @@ public sealed class PepConfig
     /// <summary>Most nodes one account may have.</summary>
     public int MaxNodesPerAccount { get; set; } = 256;
 
-    /// <summary>Largest item payload, in bytes.</summary>
-    public int MaxItemBytes { get; set; } = 256 * 1024;
+    /// <summary>Largest item payload, in bytes; null: 256 KiB, or limits.maxStanzaBytes when that is smaller (a server
+    /// with a small stanza limit starts without having to lower this too).</summary>
+    public int? MaxItemBytes { get; set; }
+
+    /// <summary>The item bound when <see cref="MaxItemBytes"/> is not set.</summary>
+    public const int DefaultMaxItemBytes = 256 * 1024;
 
     /// <summary>Most caps hashes whose verified features are kept in memory.</summary>
     public int MaxCapsHashes { get; set; } = 10_000;

@@ -63,7 +63,7 @@ internal static partial class ModuleOptions
     {
         MaxItemsPerNode = config.Modules.Pep.MaxItemsPerNode,
         MaxNodesPerAccount = config.Modules.Pep.MaxNodesPerAccount,
-        MaxItemBytes = config.Modules.Pep.MaxItemBytes,
+        MaxItemBytes = config.Modules.Pep.MaxItemBytes ?? Math.Min(PepConfig.DefaultMaxItemBytes, config.Limits.MaxStanzaBytes),
         MaxCapsHashes = config.Modules.Pep.MaxCapsHashes,
         MaxPendingCapsQueries = config.Modules.Pep.MaxPendingCapsQueries,
         MaxPendingCapsQueriesPerAccount = config.Modules.Pep.MaxPendingCapsQueriesPerAccount,

@@ -40,7 +40,7 @@ public sealed class PepLimitsTests
         try
         {
             var pep = ConfigLoader.Load(path).Modules.Pep;
-            Assert.Equal((7, 3, 100, 50, 9), (pep.MaxItemsPerNode, pep.MaxNodesPerAccount, pep.MaxItemBytes, pep.MaxCapsHashes, pep.MaxPendingCapsQueries));
+            Assert.Equal((7, 3, (int?)100, 50, 9), (pep.MaxItemsPerNode, pep.MaxNodesPerAccount, pep.MaxItemBytes, pep.MaxCapsHashes, pep.MaxPendingCapsQueries));
         }
         finally
         {
