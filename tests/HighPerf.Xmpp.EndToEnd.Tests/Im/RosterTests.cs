@@ -69,11 +69,14 @@ public sealed class RosterTests : IAsyncLifetime
                 await romeo.SendAsync($"<iq type='set' id='big{i}'><query xmlns='jabber:iq:roster'><item jid='contact{i}@example.net' name='Contact number {i}'/></query></iq>");
             }
 
-            for (var i = first; i < first + batch; i++)
+            // Each result follows its own commit wait, so results of one batch may come in any order (iq results are
+            // matched by id, RFC 6120 §8.2.3); every one must come, and as a result.
+            var missing = new HashSet<string>(Enumerable.Range(first, batch).Select(i => "big" + i));
+            while (missing.Count > 0)
             {
-                var id = "big" + i;
-                var result = await romeo.ExpectAsync(e => ImSteps.IsResponse(e, id));
+                var result = await romeo.ExpectAsync(e => e.Name == ImSteps.Client + "iq" && missing.Contains((string?)e.Attribute("id") ?? ""));
                 Assert.Equal("result", (string?)result.Attribute("type"));
+                missing.Remove((string)result.Attribute("id")!);
             }
         }
 
