@@ -42,7 +42,7 @@ internal sealed partial class RosterBook
             }
             catch
             {
-                TryRestore(shared, owner, contact);
+                Restore(owner, contact, before, after);
                 throw;
             }
 
@@ -54,7 +54,7 @@ internal sealed partial class RosterBook
 
             if (attempt == MaxAttempts)
             {
-                TryRestore(shared, owner, contact);
+                Restore(owner, contact, before, after);
                 throw new InvalidOperationException($"The roster item changed on other nodes {MaxAttempts} times while this one tried to change it.");
             }
         }
@@ -112,19 +112,37 @@ internal sealed partial class RosterBook
         return stored;
     }
 
-    /// <summary>After a write that failed or never applied: the cached item goes back to the stored one when the store answers.</summary>
-    private void TryRestore(ISharedRosterStore shared, byte[] owner, byte[] contact)
+    /// <summary>
+    /// After a write that failed or never applied: this node's copy goes back to the item it had, unless something put a
+    /// newer one there since. No engine read here: a failing engine would hold the stripe for its timeout while every
+    /// other failed write of the stripe's users waits (thread-pool starvation when the engine dies); the next
+    /// announcement or load brings the stored item.
+    /// </summary>
+    private void Restore(byte[] owner, byte[] contact, RosterItemRecord? before, RosterItemRecord? after)
     {
-        try
+        lock (StripeOf(owner))
         {
-            lock (StripeOf(owner))
+            if (!_server.Routes.TryGetUser(owner, out var user) || UserRoster.Of(user) is not { } roster)
             {
-                Refresh(shared, owner, contact);
+                return;
             }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            ModulesLog.StoreFailed(_server.LoggerFactory.CreateLogger("HighPerf.Xmpp.Modules"), "roster refresh", ex);
+
+            lock (user.Gate)
+            {
+                if (!ReferenceEquals(roster.Find(contact), after))
+                {
+                    return;
+                }
+
+                if (before is null)
+                {
+                    roster.Remove(contact);
+                }
+                else
+                {
+                    roster.Put(before);
+                }
+            }
         }
     }
 }
