@@ -54,6 +54,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The external server's process id (see <see cref="IsExternal"/>); null in-process.</summary>
     public int? ExternalProcessId => _external?.ProcessId;
 
+    /// <summary>What the external server printed so far (its log); null in-process.</summary>
+    public string? ExternalOutput => _external?.Output;
+
     public string Domain => (_external?.Config ?? Host.Config).Domains[0];
 
     /// <summary>The STARTTLS listener.</summary>

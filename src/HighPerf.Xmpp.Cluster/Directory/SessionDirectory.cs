@@ -220,6 +220,13 @@ public sealed class SessionDirectory : IAsyncDisposable
         await StopHeartbeatAsync().ConfigureAwait(false);
         try
         {
+            // With the engine unreachable the leave would only wait out the client's timeout; the node's key then
+            // expires by its TTL, as after a crash.
+            if (!_connection.IsConnected)
+            {
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "The engine is unreachable: the node's entries expire by their TTL.", null, CommandStatus.Unknown);
+            }
+
             await _database.KeyDeleteAsync(NodeKey(_options.NodeId)).ConfigureAwait(false);
             await _database.HashDeleteAsync(_nodesKey, _options.NodeId).ConfigureAwait(false);
             await _connection.GetSubscriber().PublishAsync(_channel, "node:" + _options.NodeId).ConfigureAwait(false);

@@ -84,6 +84,10 @@ public sealed class GarnetDataStore : IDataStore
             AsyncTimeout = (int)options.Timeout.TotalMilliseconds,
             // A node keeps trying while the engine restarts; writes in the meantime fail rather than wait unbounded.
             AbortOnConnectFail = true,
+            // With the engine unreachable a command fails at once instead of queueing for the timeout: reads are
+            // synchronous on event loops (a logout's account read, a roster load), and an outage must cost each one
+            // an error, not a loop stalled for the timeout per command.
+            BacklogPolicy = BacklogPolicy.FailFast,
             ConnectRetry = 3,
             KeepAlive = 5,
         };
@@ -97,7 +101,17 @@ public sealed class GarnetDataStore : IDataStore
 
     /// <summary>Completes once every write this node sent before the call is durable: replies come back in order on
     /// the connection, and each write's reply waited for its commit.</summary>
-    public async ValueTask CommitAsync() => await Database.PingAsync().ConfigureAwait(false);
+    /// <remarks>Fails at once when the engine is unreachable: the writes not yet answered fail to their own callers,
+    /// and a stop need not wait for the client's timeout to learn so.</remarks>
+    public async ValueTask CommitAsync()
+    {
+        if (!_connection.IsConnected)
+        {
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "The engine is unreachable: writes not yet answered are not durable.", null, CommandStatus.Unknown);
+        }
+
+        await Database.PingAsync().ConfigureAwait(false);
+    }
 
     /// <summary>Writes acknowledged by the engine (each one after its AOF commit); the engine does not report commit times.</summary>
     public StoreCommitStatistics CommitStatistics => new(Interlocked.Read(ref _writes), 0);

@@ -254,10 +254,27 @@ public sealed partial class ServerHost : IAsyncDisposable
             stop();
         }
 
+        // The store may be unreachable at a stop (a cluster engine that died): the stop still ends, in order. Nothing
+        // acknowledged is at risk: a write is acknowledged only once durable, so the final commit covers the rest.
         Volatile.Write(ref stage, "store commit");
-        await _store.CommitAsync().ConfigureAwait(false);
+        try
+        {
+            await _store.CommitAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ServerLog.StopStoreFailed(_logger, "the final store commit", ex);
+        }
+
         Volatile.Write(ref stage, "store close (in-flight operations, final checkpoint)");
-        await _store.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ServerLog.StopStoreFailed(_logger, "closing the store", ex);
+        }
         Volatile.Write(ref stage, "TLS contexts and metrics");
         _tls?.Dispose();
         Server.Metrics.Dispose();

