@@ -28,6 +28,19 @@ public sealed class DirectoryModule(SessionDirectory directory) : IXmppModule, I
         registry.AddSessionObserver(this);
         registry.AddInterceptor(this);
         registry.AddStopHandler(() => directory.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        directory.Reconnected += () => Relist(server);
+    }
+
+    /// <summary>After an engine outage (what was written then is lost): every session bound here, listed again as it is now.</summary>
+    private void Relist(XmppServer server)
+    {
+        foreach (var user in server.Routes.Users)
+        {
+            foreach (var session in user.Sessions)
+            {
+                directory.Publish(session.BareJid, session.Resource, session.Priority, session.IsAvailable);
+            }
+        }
     }
 
     public void OnBound(XmppSession session)

@@ -20,6 +20,11 @@ namespace HighPerf.Xmpp.Cluster.Directory;
 /// an invalidation that arrives while that read is on its way prevents its result from being cached.
 /// Writes are fire-and-forget (pipelined, never awaited): the directory is soft state rebuilt by heartbeats and
 /// logins, not data that needs the store's durability.
+///
+/// While the engine is unreachable commands fail at once (the connection's BacklogPolicy.FailFast), so what this node
+/// wrote then is lost, and so are the invalidations the others published. When the connection comes back the node
+/// drops its cache, renews its heartbeat, replays the removals of sessions that ended meanwhile (bounded) and raises
+/// <see cref="Reconnected"/>, on which the directory module lists every session bound here again.
 /// </summary>
 public sealed class SessionDirectory : IAsyncDisposable
 {
@@ -35,8 +40,13 @@ public sealed class SessionDirectory : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _liveNodes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task _heartbeat = Task.CompletedTask;
+    private readonly ConcurrentQueue<(byte[] BareJid, byte[] Resource)> _unsentRemoves = new();
     private long _invalidations;
     private string _address;
+
+    /// <summary>Removals kept for replay while the engine is unreachable; beyond this a node relies on the entries'
+    /// owners being found dead or the full JIDs being bound again.</summary>
+    private const int MaxUnsentRemoves = 65_536;
 
     private SessionDirectory(ConnectionMultiplexer connection, SessionDirectoryOptions options, ILogger logger)
     {
@@ -59,6 +69,12 @@ public sealed class SessionDirectory : IAsyncDisposable
     /// </summary>
     public event Action<string>? NodeDead;
 
+    /// <summary>
+    /// Raised once the engine connection is back after a loss (on a thread of the client's), after the cache was dropped
+    /// and the heartbeat renewed: the sessions this node listed may be missing, and are to be listed again.
+    /// </summary>
+    public event Action? Reconnected;
+
     internal IDatabase Database => _database;
 
     internal string KeyPrefix => _options.KeyPrefix;
@@ -77,6 +93,7 @@ public sealed class SessionDirectory : IAsyncDisposable
         await connection.GetSubscriber().SubscribeAsync(directory._channel, (_, message) => directory.Invalidate(message)).ConfigureAwait(false);
         await directory.BeatAsync().ConfigureAwait(false);
         directory._heartbeat = directory.HeartbeatLoopAsync();
+        connection.ConnectionRestored += directory.OnConnectionRestored;
         return directory;
     }
 
@@ -106,6 +123,16 @@ public sealed class SessionDirectory : IAsyncDisposable
     /// <summary>Takes a session bound here off the list (not one another node listed since under the same full JID).</summary>
     public void Remove(ReadOnlySpan<byte> bareJid, ReadOnlySpan<byte> resource)
     {
+        if (!_connection.IsConnected)
+        {
+            if (_unsentRemoves.Count < MaxUnsentRemoves)
+            {
+                _unsentRemoves.Enqueue((bareJid.ToArray(), resource.ToArray()));
+            }
+
+            return;
+        }
+
         _database.ScriptEvaluate(DirectoryScripts.RemoveOwn, [SessionsKey(bareJid)], [resource.ToArray(), _options.NodeId], CommandFlags.FireAndForget);
         _database.Publish(_channel, bareJid.ToArray(), CommandFlags.FireAndForget);
     }
@@ -217,6 +244,7 @@ public sealed class SessionDirectory : IAsyncDisposable
     /// <summary>Stops the heartbeat and takes this node out of the directory (a clean stop: the others need not wait for the TTL).</summary>
     public async ValueTask DisposeAsync()
     {
+        _connection.ConnectionRestored -= OnConnectionRestored;
         await StopHeartbeatAsync().ConfigureAwait(false);
         try
         {
@@ -354,6 +382,43 @@ public sealed class SessionDirectory : IAsyncDisposable
             {
                 _cache.TryRemove(user, out _);
             }
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        // Invalidations published while either connection was down never arrived: nothing cached can be trusted.
+        Interlocked.Increment(ref _invalidations);
+        _cache.Clear();
+        if (e.ConnectionType != ConnectionType.Interactive || _stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _ = RelistAsync(e.ConnectionType.ToString());
+    }
+
+    private async Task RelistAsync(string connectionType)
+    {
+        try
+        {
+            // The heartbeat first: after an outage longer than the TTL the others took this node for dead, and entries
+            // listed before it is live again would be cleaned up as a dead node's.
+            await BeatAsync().ConfigureAwait(false);
+            var removes = 0;
+            while (_unsentRemoves.TryDequeue(out var remove))
+            {
+                _database.ScriptEvaluate(DirectoryScripts.RemoveOwn, [SessionsKey(remove.BareJid)], [remove.Resource, _options.NodeId], CommandFlags.FireAndForget);
+                _database.Publish(_channel, remove.BareJid, CommandFlags.FireAndForget);
+                removes++;
+            }
+
+            Reconnected?.Invoke();
+            ClusterLog.DirectoryRestored(_logger, connectionType, removes);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ClusterLog.DirectoryFailed(_logger, "re-listing after reconnect", ex);
         }
     }
 
