@@ -113,6 +113,11 @@ internal sealed class GarnetRosterStore(GarnetDataStore store) : IRosterStore, I
 
     public void OnChanged(RosterChangedHandler handler) => _feed.OnChanged(handler);
 
+    // Both the command and the pub/sub connection come back after an engine restart, in either order: the handler
+    // runs for each (it compares, so a second run finds nothing to do), off the client's own threads.
+    public void OnReconnected(Action handler)
+        => store.Connection.ConnectionRestored += (_, _) => ThreadPool.UnsafeQueueUserWorkItem(static h => h(), handler, preferLocal: false);
+
     private byte[] Encode(RosterItemRecord? item)
     {
         if (item is null)

@@ -1,4 +1,7 @@
+using HighPerf.Xmpp.Core.Collections;
+using HighPerf.Xmpp.Core.Routing;
 using HighPerf.Xmpp.Modules.Roster;
+using HighPerf.Xmpp.Storage.Abstractions;
 
 namespace HighPerf.Xmpp.Modules.Presence;
 
@@ -55,6 +58,60 @@ internal sealed partial class SubscriptionEngine
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             ModulesLog.StoreFailed(im.Logger, "roster change from another node", ex);
+        }
+    }
+
+    /// <summary>
+    /// The store's connection is back after a loss (a thread-pool thread): the announcements of that time never arrived.
+    /// Every roster held here is compared with the stored one (one read per user online here), and each item that
+    /// differs is taken as announced: pushes, presence started or stopped, as <see cref="OnChangedElsewhere"/> does;
+    /// the subscription stanza an announcement carried is lost with it (the contact's side shows the request again at
+    /// the user's next login, RFC 6121 §3.1.3).
+    /// </summary>
+    public void ResyncAfterReconnect()
+    {
+        foreach (var user in Routes.Users)
+        {
+            try
+            {
+                Resync(user);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                ModulesLog.StoreFailed(im.Logger, "roster comparison after the store reconnected", ex);
+            }
+        }
+    }
+
+    private void Resync(LocalUser user)
+    {
+        Dictionary<byte[], RosterItemRecord> held;
+        lock (user.Gate)
+        {
+            if (UserRoster.Of(user) is not { } roster)
+            {
+                return;
+            }
+
+            held = new Dictionary<byte[], RosterItemRecord>(roster.Items.Count, new Utf8KeyComparer());
+            foreach (var item in roster.Items)
+            {
+                held[item.Jid] = item;
+            }
+        }
+
+        foreach (var stored in im.Server.Store.Rosters.GetAll(user.BareJid))
+        {
+            if (!held.Remove(stored.Jid, out var mine) || !RosterItems.SameContent(mine, stored))
+            {
+                OnChangedElsewhere(user.BareJid, stored.Jid, default);
+            }
+        }
+
+        // Held here and gone from the store: removed elsewhere.
+        foreach (var contact in held.Keys)
+        {
+            OnChangedElsewhere(user.BareJid, contact, default);
         }
     }
 }

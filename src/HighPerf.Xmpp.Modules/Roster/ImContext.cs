@@ -25,6 +25,7 @@ internal sealed class ImContext
         Subscriptions = new SubscriptionEngine(this);
         Remote = new RemoteContacts(this);
         Rosters.Shared?.OnChanged(Subscriptions.OnChangedElsewhere);
+        Rosters.Shared?.OnReconnected(Subscriptions.ResyncAfterReconnect);
     }
 
     public XmppServer Server { get; }

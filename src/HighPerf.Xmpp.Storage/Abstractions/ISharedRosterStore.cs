@@ -27,6 +27,13 @@ public interface ISharedRosterStore
 
     /// <summary>Calls <paramref name="handler"/> for each change another server announced, one at a time in arrival order.</summary>
     void OnChanged(RosterChangedHandler handler);
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> each time the store's connection is back after a loss, on a thread of its own:
+    /// announcements sent meanwhile never arrived, and a write whose reply was lost may have landed, so copies held in
+    /// memory are to be compared with the store.
+    /// </summary>
+    void OnReconnected(Action handler);
 }
 
 /// <summary>A change announced by another server (see <see cref="ISharedRosterStore.Announce"/>).</summary>

@@ -6,7 +6,7 @@ namespace HighPerf.Xmpp.EndToEnd.Tests.Cluster;
 /// <summary>
 /// A TCP forwarder on 127.0.0.1 between two nodes that keeps a copy of every byte passing through (both
 /// directions): what an observer on the network between them sees. The target is set once the node behind it
-/// listens; connections accepted before that are closed.
+/// listens; connections accepted before that are closed. <see cref="Cut"/> plays a network cut.
 /// </summary>
 internal sealed class RecordingTcpProxy : IAsyncDisposable
 {
@@ -15,6 +15,7 @@ internal sealed class RecordingTcpProxy : IAsyncDisposable
     private readonly MemoryStream _seen = new();
     private readonly Lock _seenLock = new();
     private readonly List<Task> _pumps = [];
+    private readonly List<Socket> _open = [];
     private readonly Task _accepting;
 
     public RecordingTcpProxy()
@@ -26,6 +27,24 @@ internal sealed class RecordingTcpProxy : IAsyncDisposable
     public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndpoint;
 
     public IPEndPoint? Target { get; set; }
+
+    /// <summary>
+    /// A network cut: every forwarded connection is closed and new ones are refused until <see cref="Target"/> is set
+    /// again (the caller keeps it).
+    /// </summary>
+    public void Cut()
+    {
+        Target = null;
+        lock (_pumps)
+        {
+            foreach (var socket in _open)
+            {
+                socket.Dispose();
+            }
+
+            _open.Clear();
+        }
+    }
 
     /// <summary>Connections forwarded so far.</summary>
     public int Connections { get; private set; }
@@ -74,6 +93,8 @@ internal sealed class RecordingTcpProxy : IAsyncDisposable
             Connections++;
             lock (_pumps)
             {
+                _open.Add(accepted);
+                _open.Add(outgoing);
                 _pumps.Add(PumpAsync(accepted, outgoing));
                 _pumps.Add(PumpAsync(outgoing, accepted));
             }
