@@ -67,19 +67,13 @@ internal static class PepAffiliations
     /// <summary>§8.9: the owner gets or sets a node's affiliations (owner, whitelist members).</summary>
     public static void Manage(ref IqRequest request, XmlElementReader affiliations, ILogger logger)
     {
-        if (CapsText.AttributeBytes(affiliations, "node"u8, PepNames.MaxNameBytes) is not { } node)
+        var owner = request.Session.BareJid.ToArray();
+        if (!PepNodeLookup.TryFind(ref request, affiliations, owner, out var node, out var record))
         {
-            request.Defer().ReplyError(PepNames.NodeIdRequired);
             return;
         }
 
-        var owner = request.Session.BareJid.ToArray();
         var pep = request.Server.Store.Pep;
-        if (pep.GetNode(owner, node) is not { } record)
-        {
-            request.ReplyError(StanzaErrorCondition.ItemNotFound);
-            return;
-        }
 
         var members = PepWhitelist.Read(record.Configuration);
         if (request.Type == IqType.Get)

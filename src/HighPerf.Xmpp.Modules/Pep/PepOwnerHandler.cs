@@ -56,19 +56,13 @@ internal sealed class PepOwnerHandler(PepOptions options, PepNotifier notifier, 
 
     private void Configure(ref IqRequest request, XmlElementReader configure)
     {
-        if (CapsText.AttributeBytes(configure, "node"u8, PepNames.MaxNameBytes) is not { } node)
+        var owner = request.Session.BareJid.ToArray();
+        if (!PepNodeLookup.TryFind(ref request, configure, owner, out var node, out var record))
         {
-            request.Defer().ReplyError(PepNames.NodeIdRequired);
             return;
         }
 
-        var owner = request.Session.BareJid.ToArray();
         var pep = request.Server.Store.Pep;
-        if (pep.GetNode(owner, node) is not { } record)
-        {
-            request.ReplyError(StanzaErrorCondition.ItemNotFound);
-            return;
-        }
 
         var config = PepNodeConfig.Decode(record.Configuration);
         if (request.Type == IqType.Get)
@@ -107,19 +101,13 @@ internal sealed class PepOwnerHandler(PepOptions options, PepNotifier notifier, 
 
     private void Delete(ref IqRequest request, XmlElementReader delete)
     {
-        if (CapsText.AttributeBytes(delete, "node"u8, PepNames.MaxNameBytes) is not { } node)
+        var owner = request.Session.BareJid.ToArray();
+        if (!PepNodeLookup.TryFind(ref request, delete, owner, out var node, out var record))
         {
-            request.Defer().ReplyError(PepNames.NodeIdRequired);
             return;
         }
 
-        var owner = request.Session.BareJid.ToArray();
         var pep = request.Server.Store.Pep;
-        if (pep.GetNode(owner, node) is not { } record)
-        {
-            request.ReplyError(StanzaErrorCondition.ItemNotFound);
-            return;
-        }
 
         _ = DeleteAsync(request.Defer(), pep, owner, node, record.Configuration, PepNodeConfig.Decode(record.Configuration).NotifyDelete);
     }

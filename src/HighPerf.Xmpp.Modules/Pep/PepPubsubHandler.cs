@@ -90,18 +90,12 @@ internal sealed class PepPubsubHandler(PepOptions options, PepNotifier notifier,
     private static void Items(ref IqRequest request, XmlElementReader items)
     {
         var owner = request.Account;
-        if (CapsText.AttributeBytes(items, "node"u8, PepNames.MaxNameBytes) is not { } node)
+        if (!PepNodeLookup.TryFind(ref request, items, owner, out var node, out var record))
         {
-            request.Defer().ReplyError(PepNames.NodeIdRequired);
             return;
         }
 
         var store = request.Server.Store;
-        if (store.Pep.GetNode(owner, node) is not { } record)
-        {
-            request.ReplyError(StanzaErrorCondition.ItemNotFound);
-            return;
-        }
 
         if (PepAccessCheck.Refusal(store.Rosters, owner, request.Session.BareJid, record) is { } refusal)
         {
@@ -266,9 +260,9 @@ internal sealed class PepPubsubHandler(PepOptions options, PepNotifier notifier,
 
     private void Retract(ref IqRequest request, XmlElementReader retract)
     {
-        if (CapsText.AttributeBytes(retract, "node"u8, PepNames.MaxNameBytes) is not { } node)
+        var owner = request.Session.BareJid.ToArray();
+        if (!PepNodeLookup.TryFind(ref request, retract, owner, out var node, out var record))
         {
-            request.Defer().ReplyError(PepNames.NodeIdRequired);
             return;
         }
 
@@ -278,13 +272,7 @@ internal sealed class PepPubsubHandler(PepOptions options, PepNotifier notifier,
             return;
         }
 
-        var owner = request.Session.BareJid.ToArray();
         var pep = request.Server.Store.Pep;
-        if (pep.GetNode(owner, node) is not { } record)
-        {
-            request.ReplyError(StanzaErrorCondition.ItemNotFound);
-            return;
-        }
 
         // XEP-0060 §7.2.2.1: notified when the node says so (pubsub#notify_retract) or the publisher asks (notify='true').
         var config = PepNodeConfig.Decode(record.Configuration);
