@@ -110,14 +110,6 @@ public sealed class CrossNodeCarbonsTests : IAsyncLifetime
     private static bool IsAnyCopy(System.Xml.Linq.XElement e)
         => e.Name.LocalName == "message" && (string?)e.Attribute("type") != "headline";
 
-    private Task<TestServer> StartNodeAsync(string name) => TestServer.StartAsync(config =>
-    {
-        config.Cluster.Enabled = true;
-        config.Cluster.Endpoints = [_garnet.EndPoint];
-        config.Cluster.KeyPrefix = _prefix;
-        config.Cluster.NodeId = name;
-        config.Cluster.Secret = Secret;
-        config.Cluster.HeartbeatSeconds = 1;
-        config.Cluster.SessionTtlSeconds = 4;
-    });
+    private Task<TestServer> StartNodeAsync(string name)
+        => TestServer.StartAsync(config => ClusterNodeConfig.Apply(config, _garnet.EndPoint, _prefix, name, Secret));
 }

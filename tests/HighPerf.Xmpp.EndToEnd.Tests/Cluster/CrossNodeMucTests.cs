@@ -161,15 +161,6 @@ public sealed class CrossNodeMucTests : IAsyncLifetime
     private Task<TestServer> StartNodeAsync()
     {
         var name = _nodes++ == 0 ? "a" : "b";
-        return TestServer.StartAsync(config =>
-        {
-            config.Cluster.Enabled = true;
-            config.Cluster.Endpoints = [_garnet.EndPoint];
-            config.Cluster.KeyPrefix = _prefix;
-            config.Cluster.NodeId = name;
-            config.Cluster.Secret = Secret;
-            config.Cluster.HeartbeatSeconds = 1;
-            config.Cluster.SessionTtlSeconds = 4;
-        });
+        return TestServer.StartAsync(config => ClusterNodeConfig.Apply(config, _garnet.EndPoint, _prefix, name, Secret));
     }
 }

@@ -274,14 +274,6 @@ public sealed class CrossNodeRosterTests : IAsyncLifetime
     private static XElement? ItemIn(XElement? query, string jid)
         => query?.Elements(ImSteps.Roster + "item").FirstOrDefault(i => (string?)i.Attribute("jid") == jid);
 
-    private Task<TestServer> StartNodeAsync(string name) => TestServer.StartAsync(config =>
-    {
-        config.Cluster.Enabled = true;
-        config.Cluster.Endpoints = [_garnet.EndPoint];
-        config.Cluster.KeyPrefix = _prefix;
-        config.Cluster.NodeId = name;
-        config.Cluster.Secret = Secret;
-        config.Cluster.HeartbeatSeconds = 1;
-        config.Cluster.SessionTtlSeconds = 4;
-    });
+    private Task<TestServer> StartNodeAsync(string name)
+        => TestServer.StartAsync(config => ClusterNodeConfig.Apply(config, _garnet.EndPoint, _prefix, name, Secret));
 }

@@ -160,17 +160,7 @@ public sealed class CrossNodeRoutingTests : IAsyncLifetime
     private Task<TestServer> StartNodeAsync(string secret, bool tls = true)
     {
         var name = _nodes++ == 0 ? "a" : "b";
-        return TestServer.StartAsync(config =>
-        {
-            config.Cluster.Enabled = true;
-            config.Cluster.Endpoints = [_garnet.EndPoint];
-            config.Cluster.KeyPrefix = _prefix;
-            config.Cluster.NodeId = name;
-            config.Cluster.Secret = secret;
-            config.Cluster.Tls = tls;
-            config.Cluster.HeartbeatSeconds = 1;
-            config.Cluster.SessionTtlSeconds = 4;
-        });
+        return TestServer.StartAsync(config => ClusterNodeConfig.Apply(config, _garnet.EndPoint, _prefix, name, secret, tls: tls));
     }
 
     private Task<DirectorySession[]> WaitUntilListedAsync(Func<DirectorySession[], bool> done)

@@ -58,14 +58,7 @@ public sealed class EngineConnectionLossTests : IAsyncLifetime
         Assert.Equal("Carol C", (string?)(await aliceB.ExpectPushAsync("carol@localhost")).Attribute("name"));
     }
 
-    private Task<TestServer> StartNodeAsync(string name, string engine) => TestServer.StartAsync(config =>
-    {
-        config.Cluster.Enabled = true;
-        config.Cluster.Endpoints = [engine];
-        config.Cluster.KeyPrefix = _prefix;
-        config.Cluster.NodeId = name;
-        config.Cluster.Secret = Secret;
-        config.Cluster.HeartbeatSeconds = 1;
-        config.Cluster.SessionTtlSeconds = 10;
-    });
+    // A TTL longer than the cut: the node is cut off, not dead.
+    private Task<TestServer> StartNodeAsync(string name, string engine)
+        => TestServer.StartAsync(config => ClusterNodeConfig.Apply(config, engine, _prefix, name, Secret, sessionTtlSeconds: 10));
 }

@@ -82,12 +82,6 @@ public sealed class NodeLinkMetricsTests : IAsyncLifetime
     private Task<TestServer> StartNodeAsync(string name) => TestServer.StartAsync(config =>
     {
         MetricsScrape.Enable(config);
-        config.Cluster.Enabled = true;
-        config.Cluster.Endpoints = [_garnet.EndPoint];
-        config.Cluster.KeyPrefix = _prefix;
-        config.Cluster.NodeId = name;
-        config.Cluster.Secret = "cluster-secret-for-tests";
-        config.Cluster.HeartbeatSeconds = 1;
-        config.Cluster.SessionTtlSeconds = 4;
+        ClusterNodeConfig.Apply(config, _garnet.EndPoint, _prefix, name, "cluster-secret-for-tests");
     });
 }

@@ -232,13 +232,7 @@ public sealed class NodeLinkTlsTests : IAsyncLifetime
     private Task<TestServer> StartNodeAsync(string name, Action<ServerConfig>? configure = null)
         => TestServer.StartAsync(config =>
         {
-            config.Cluster.Enabled = true;
-            config.Cluster.Endpoints = [_garnet.EndPoint];
-            config.Cluster.KeyPrefix = _prefix;
-            config.Cluster.NodeId = name;
-            config.Cluster.Secret = Secret;
-            config.Cluster.HeartbeatSeconds = 1;
-            config.Cluster.SessionTtlSeconds = 4;
+            ClusterNodeConfig.Apply(config, _garnet.EndPoint, _prefix, name, Secret);
             configure?.Invoke(config);
         });
 
