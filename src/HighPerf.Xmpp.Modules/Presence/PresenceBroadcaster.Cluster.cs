@@ -52,6 +52,20 @@ internal sealed partial class PresenceBroadcaster : IClusterRecipientFilter
         cluster.TrySendToFull(fullJid.AsSpan(0, slash), fullJid.AsSpan(slash + 1), writer.WrittenSpan);
     }
 
+    /// <summary>
+    /// The unavailable presence owed to a bare JID this session sent directed presence to, for that user's available
+    /// sessions on other nodes (its sessions here got it locally): a one-recipient broadcast, one frame per node.
+    /// </summary>
+    private void SendUnavailableToBareOnOtherNodes(XmppSession sender, scoped in StanzaSlices unavailable, byte[] bareJid)
+    {
+        if (im.Server.Cluster is not { } cluster)
+        {
+            return;
+        }
+
+        cluster.BroadcastPresence(sender, unavailable, available: false, [bareJid], this);
+    }
+
     private void BroadcastToNodes(XmppSession sender, scoped in StanzaSlices presence, bool available)
     {
         if (im.Server.Cluster is not { } cluster)

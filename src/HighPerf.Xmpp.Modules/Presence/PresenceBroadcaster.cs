@@ -116,6 +116,10 @@ internal sealed partial class PresenceBroadcaster(ImContext im)
                 {
                     SendUnavailableToOtherNode(sender, jid, at);
                 }
+                else if (!subscriber)
+                {
+                    SendUnavailableToBareOnOtherNodes(sender, stanza, jid);
+                }
 
                 continue;
             }
@@ -128,6 +132,7 @@ internal sealed partial class PresenceBroadcaster(ImContext im)
             if (at < 0)
             {
                 SendToAvailable(target, stanza, sender.FromAttribute);
+                SendUnavailableToBareOnOtherNodes(sender, stanza, jid);
             }
             else if (target.FindByResource(jid.AsSpan(at + 1)) is { } session)
             {

@@ -150,6 +150,20 @@ public sealed class CrossNodePresenceTests : IAsyncLifetime
         await carol.ExpectPresenceAsync("bob@localhost/b", "unavailable");
     }
 
+    [Fact]
+    public async Task Directed_presence_to_a_bare_jid_whose_resources_are_all_on_the_other_node_gets_its_unavailable_at_logout()
+    {
+        await using var carol = await ImSteps.OnlineAsync(_nodeB, "carol", "c");
+        var bob = await ImSteps.OnlineAsync(_nodeA, "bob", "b");
+
+        // Only the bare JID this time (RFC 6121 §4.6.3: the unavailable goes to each entity directed presence went to).
+        await bob.SendAsync("<presence to='carol@localhost'><status>to the bare JID only</status></presence>");
+        Assert.Equal("to the bare JID only", (await carol.ExpectPresenceAsync("bob@localhost/b")).Element(ImSteps.Client + "status")?.Value);
+
+        await bob.DisposeAsync();
+        await carol.ExpectPresenceAsync("bob@localhost/b", "unavailable");
+    }
+
     private static NodeLink LinkFrom(TestServer from, TestServer to)
     {
         var links = ((ClusterRoutes)from.Host.Server.Cluster!).Links;
