@@ -10,6 +10,6 @@ internal static partial class ClusterLog
     [LoggerMessage(EventId = 1802, Level = LogLevel.Information, Message = "Cluster node {NodeId} is dead (no heartbeat): its sessions are no longer listed")]
     public static partial void NodeDead(ILogger logger, string nodeId);
 
-    [LoggerMessage(EventId = 1803, Level = LogLevel.Information, Message = "Engine connection back ({ConnectionType}): directory caches dropped, {Removes} session removals replayed, this node's sessions listed again")]
-    public static partial void DirectoryRestored(ILogger logger, string connectionType, int removes);
+    [LoggerMessage(EventId = 1803, Level = LogLevel.Information, Message = "Engine connection back: directory cache dropped, {Removes} session removals replayed, this node's sessions listed again")]
+    public static partial void DirectoryRestored(ILogger logger, int removes);
 }

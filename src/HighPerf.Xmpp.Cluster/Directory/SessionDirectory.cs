@@ -133,8 +133,13 @@ public sealed class SessionDirectory : IAsyncDisposable
             return;
         }
 
-        _database.ScriptEvaluate(DirectoryScripts.RemoveOwn, [SessionsKey(bareJid)], [resource.ToArray(), _options.NodeId], CommandFlags.FireAndForget);
-        _database.Publish(_channel, bareJid.ToArray(), CommandFlags.FireAndForget);
+        SendRemove(bareJid.ToArray(), resource.ToArray());
+    }
+
+    private void SendRemove(byte[] bareJid, byte[] resource)
+    {
+        _database.ScriptEvaluate(DirectoryScripts.RemoveOwn, [SessionsKey(bareJid)], [resource, _options.NodeId], CommandFlags.FireAndForget);
+        _database.Publish(_channel, bareJid, CommandFlags.FireAndForget);
     }
 
     /// <summary>The user's sessions on live nodes (this one included); empty when none. Cached until invalidated.</summary>
@@ -248,17 +253,12 @@ public sealed class SessionDirectory : IAsyncDisposable
         await StopHeartbeatAsync().ConfigureAwait(false);
         try
         {
-            // With the engine unreachable the leave would only wait out the client's timeout; the node's key then
-            // expires by its TTL, as after a crash.
-            if (!_connection.IsConnected)
+            // With the engine unreachable the leave would only fail; the node's key then expires by its TTL, as
+            // after a crash.
+            if (_connection.IsConnected)
             {
-                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "The engine is unreachable: the node's entries expire by their TTL.", null, CommandStatus.Unknown);
+                await LeaveAsync().ConfigureAwait(false);
             }
-
-            await _database.KeyDeleteAsync(NodeKey(_options.NodeId)).ConfigureAwait(false);
-            await _database.HashDeleteAsync(_nodesKey, _options.NodeId).ConfigureAwait(false);
-            await _connection.GetSubscriber().PublishAsync(_channel, "node:" + _options.NodeId).ConfigureAwait(false);
-            await _connection.GetSubscriber().UnsubscribeAsync(_channel).ConfigureAwait(false);
         }
         catch (RedisException ex)
         {
@@ -266,6 +266,14 @@ public sealed class SessionDirectory : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    private async Task LeaveAsync()
+    {
+        await _database.KeyDeleteAsync(NodeKey(_options.NodeId)).ConfigureAwait(false);
+        await _database.HashDeleteAsync(_nodesKey, _options.NodeId).ConfigureAwait(false);
+        await _connection.GetSubscriber().PublishAsync(_channel, "node:" + _options.NodeId).ConfigureAwait(false);
+        await _connection.GetSubscriber().UnsubscribeAsync(_channel).ConfigureAwait(false);
     }
 
     /// <summary>Stops the heartbeat only, as a crash does (tests: the others must notice within the TTL).</summary>
@@ -395,10 +403,10 @@ public sealed class SessionDirectory : IAsyncDisposable
             return;
         }
 
-        _ = RelistAsync(e.ConnectionType.ToString());
+        _ = RelistAsync();
     }
 
-    private async Task RelistAsync(string connectionType)
+    private async Task RelistAsync()
     {
         try
         {
@@ -408,13 +416,12 @@ public sealed class SessionDirectory : IAsyncDisposable
             var removes = 0;
             while (_unsentRemoves.TryDequeue(out var remove))
             {
-                _database.ScriptEvaluate(DirectoryScripts.RemoveOwn, [SessionsKey(remove.BareJid)], [remove.Resource, _options.NodeId], CommandFlags.FireAndForget);
-                _database.Publish(_channel, remove.BareJid, CommandFlags.FireAndForget);
+                SendRemove(remove.BareJid, remove.Resource);
                 removes++;
             }
 
             Reconnected?.Invoke();
-            ClusterLog.DirectoryRestored(_logger, connectionType, removes);
+            ClusterLog.DirectoryRestored(_logger, removes);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
